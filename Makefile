@@ -1,0 +1,130 @@
+# io_urine build: a no_std Rust staticlib, turned into liburing's drop-in files.
+#   make            build/lib (shared + static libraries under liburing's names),
+#                   build/include, build/lib/pkgconfig; checks the committed header
+#   make header     regenerate include/liburing.h (cbindgen) after changing src/capi
+#   make test       every test: Rust unit tests, C tests, ABI checks, differential, qemu
+#   make demo       build and run examples/demo.c on our library
+#   make install    PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
+
+VERSION     := 2.15
+PREFIX      ?= /usr/local
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+DESTDIR     ?=
+CC          ?= cc
+CARGO       ?= cargo
+ABI         ?= ../shared/abi
+
+B           := build
+OBJ         := $(B)/obj
+LIB         := $(B)/lib
+INC         := $(B)/include
+RUSTLIB     := target/release/libio_urine.a
+SRCS        := $(shell find src -name '*.rs') Cargo.toml build.rs cbindgen.toml
+HEADERS     := include/liburing.h $(wildcard include/liburing/*.h)
+
+.PHONY: all header test test-rust test-c check-symbols demo install uninstall clean
+all: $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(LIB)/liburing.a \
+     $(INC)/liburing.h $(LIB)/pkgconfig/liburing.pc
+
+# The C build: no_std, panic handler on, header checked against the committed one.
+$(RUSTLIB): $(SRCS) $(HEADERS)
+	$(CARGO) build --release --no-default-features --features capi,header
+	@touch $@
+
+# One relocatable object in which only liburing's API stays global: the static archives
+# then never clash with libc (memcpy …) or with another Rust library's symbols.
+$(OBJ)/io_urine.o: $(RUSTLIB)
+	@mkdir -p $(OBJ)
+	nm --defined-only -g $(RUSTLIB) 2>/dev/null | awk '$$2=="T" && $$3 ~ /^_*io_uring_/ {print $$3}' | sort -u > $(OBJ)/exports.txt
+	ld -r --whole-archive $(RUSTLIB) -o $(OBJ)/io_urine.all.o
+	objcopy --keep-global-symbols=$(OBJ)/exports.txt --strip-debug \
+	  --remove-section=.llvmbc --remove-section=.llvmcmd --remove-section=.llvm_addrsig $(OBJ)/io_urine.all.o $@
+
+$(OBJ)/liburing.map: $(OBJ)/io_urine.o tools/gen-version-map
+	tools/gen-version-map $(ABI)/liburing.symbols $(ABI)/liburing-ffi.symbols $(OBJ)/exports.txt > $@
+
+$(OBJ)/liburing-ffi.map: $(OBJ)/io_urine.o tools/gen-version-map
+	tools/gen-version-map $(ABI)/liburing-ffi.symbols $(ABI)/liburing.symbols $(OBJ)/exports.txt > $@
+
+# Shared libraries: no libc, no NEEDED entries, liburing's version nodes.
+LDSO = $(CC) -shared -nostdlib -Wl,-z,defs -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--hash-style=both
+$(LIB)/liburing.so.$(VERSION): $(OBJ)/io_urine.o $(OBJ)/liburing.map
+	@mkdir -p $(LIB)
+	$(LDSO) -o $@ $(OBJ)/io_urine.o -Wl,--version-script=$(OBJ)/liburing.map -Wl,-soname,liburing.so.2
+	ln -sf liburing.so.$(VERSION) $(LIB)/liburing.so.2
+	ln -sf liburing.so.2 $(LIB)/liburing.so
+	ln -sf liburing.so.$(VERSION) $(LIB)/libio_urine.so
+
+$(LIB)/liburing-ffi.so.$(VERSION): $(OBJ)/io_urine.o $(OBJ)/liburing-ffi.map
+	@mkdir -p $(LIB)
+	$(LDSO) -o $@ $(OBJ)/io_urine.o -Wl,--version-script=$(OBJ)/liburing-ffi.map -Wl,-soname,liburing-ffi.so.2
+	ln -sf liburing-ffi.so.$(VERSION) $(LIB)/liburing-ffi.so.2
+	ln -sf liburing-ffi.so.2 $(LIB)/liburing-ffi.so
+
+$(LIB)/liburing.a: $(OBJ)/io_urine.o
+	@mkdir -p $(LIB)
+	rm -f $@ && ar rcs $@ $(OBJ)/io_urine.o
+	cp -f $@ $(LIB)/liburing-ffi.a
+	cp -f $@ $(LIB)/libio_urine.a
+
+$(INC)/liburing.h: $(HEADERS) $(RUSTLIB)
+	@mkdir -p $(INC)/liburing
+	cp -f include/liburing.h $(INC)/
+	cp -f include/liburing/*.h $(INC)/liburing/
+
+$(LIB)/pkgconfig/liburing.pc: $(wildcard pkgconfig/*.pc.in)
+	@mkdir -p $(LIB)/pkgconfig
+	for f in pkgconfig/*.pc.in; do \
+	  sed -e 's|@PREFIX@|$(CURDIR)/$(B)|' -e 's|@LIBDIR@|$(CURDIR)/$(LIB)|' \
+	      -e 's|@INCLUDEDIR@|$(CURDIR)/$(INC)|' -e 's|@VERSION@|$(VERSION)|' \
+	      $$f > $(LIB)/pkgconfig/$$(basename $$f .in); done
+
+header:
+	IO_URINE_BLESS=1 $(CARGO) build --release --no-default-features --features capi,header
+
+check-symbols: all
+	../shared/tools/check-symbols $(LIB)/liburing.so.2 $(ABI)/liburing.symbols
+	../shared/tools/check-symbols $(LIB)/liburing-ffi.so.2 $(ABI)/liburing-ffi.symbols
+
+demo: all
+	@mkdir -p $(B)/examples
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -I$(INC) examples/demo.c -o $(B)/examples/demo \
+	  -L$(LIB) -luring -Wl,-rpath,$(CURDIR)/$(LIB)
+	$(B)/examples/demo
+
+test-rust:
+	$(CARGO) test --quiet
+
+test-c: all
+	tests/run-c-tests
+
+test: all
+	tests/run-all
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/liburing
+	install -m 755 $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liburing.so.2
+	ln -sf liburing.so.2 $(DESTDIR)$(LIBDIR)/liburing.so
+	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libio_urine.so
+	ln -sf liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liburing-ffi.so.2
+	ln -sf liburing-ffi.so.2 $(DESTDIR)$(LIBDIR)/liburing-ffi.so
+	install -m 644 $(LIB)/liburing.a $(LIB)/liburing-ffi.a $(LIB)/libio_urine.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 include/liburing.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/liburing/*.h $(DESTDIR)$(INCLUDEDIR)/liburing/
+	for f in pkgconfig/*.pc.in; do \
+	  sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	      -e 's|@VERSION@|$(VERSION)|' $$f > $(DESTDIR)$(LIBDIR)/pkgconfig/$$(basename $$f .in); done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,liburing.so.$(VERSION) liburing.so.2 liburing.so libio_urine.so \
+	  liburing-ffi.so.$(VERSION) liburing-ffi.so.2 liburing-ffi.so liburing.a liburing-ffi.a libio_urine.a \
+	  pkgconfig/liburing.pc pkgconfig/liburing-ffi.pc pkgconfig/io_urine.pc)
+	rm -f $(DESTDIR)$(INCLUDEDIR)/liburing.h
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/liburing/,$(notdir $(wildcard include/liburing/*.h)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/liburing
+
+clean:
+	rm -rf $(B)
+	$(CARGO) clean

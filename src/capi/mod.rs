@@ -1,0 +1,26 @@
+//! liburing's C ABI: `#[no_mangle] extern "C"` functions with liburing's exact
+//! signatures. This layer only converts: it checks pointers, maps types, and calls the
+//! core. Invalid rings (NULL, never set up, already exited) get `-EINVAL` (or NULL /
+//! nothing where liburing's signature has no error channel) instead of a crash.
+#![allow(clippy::missing_safety_doc)]
+
+#[cfg(all(feature = "capi", not(feature = "std"), not(test)))]
+pub mod mem;
+pub mod prep;
+pub mod queue;
+pub mod register;
+pub mod setup;
+
+use crate::sys::io_uring;
+
+/// The live ring behind `ring`, or `None` for NULL / not set up / exited.
+#[inline(always)]
+pub(crate) unsafe fn live<'a>(ring: *mut io_uring) -> Option<&'a mut io_uring> {
+    // SAFETY: is_live null-checks; C callers pass a pointer to a struct io_uring.
+    if unsafe { crate::ring::is_live(ring) } {
+        // SAFETY: checked live above.
+        Some(unsafe { &mut *ring })
+    } else {
+        None
+    }
+}

@@ -1,0 +1,5 @@
+//! The one place that fills SQEs, by family. Both the C ABI (`capi`) and the Rust API
+//! call these; each function writes exactly the bytes liburing's helper of the same name
+//! writes.
+
+pub mod rw;

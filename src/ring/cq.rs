@@ -1,0 +1,526 @@
+//! Completion side: peek, wait (with timeouts and sigmasks), advance, iterate.
+
+use super::{cqe_shift_from_flags, enter, load_acquire, read_once, ring_enter_flags, store_release, write_once};
+use crate::sys::{self, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter, __kernel_timespec};
+use core::ffi::c_void;
+use core::ptr;
+
+/// True when the kernel holds completions we only get by entering: overflowed CQEs or
+/// pending task work (`IORING_SQ_CQ_OVERFLOW`, `IORING_SQ_TASKRUN`).
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn cq_ring_needs_flush(ring: &io_uring) -> bool {
+    // SAFETY: live ring.
+    unsafe { read_once(ring.sq.kflags) & (sys::IORING_SQ_CQ_OVERFLOW | sys::IORING_SQ_TASKRUN) != 0 }
+}
+
+/// True when reaping completions requires a syscall (IOPOLL without SQPOLL, or a flush).
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn cq_ring_needs_enter(ring: &io_uring) -> bool {
+    // SAFETY: live ring.
+    ring.int_flags & sys::INT_FLAG_CQ_ENTER != 0 || unsafe { cq_ring_needs_flush(ring) }
+}
+
+/// `io_uring_cqe_nr`: slots a CQE occupies (2 for a 32-byte CQE on a `CQE_MIXED` ring).
+#[inline(always)]
+pub fn cqe_nr(cqe: &io_uring_cqe) -> u32 {
+    1 << ((cqe.flags & sys::IORING_CQE_F_32 != 0) as u32)
+}
+
+/// `io_uring_cq_advance`: hand `nr` CQ slots back to the kernel (release: our reads of
+/// those CQEs happen before the kernel may overwrite them).
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn cq_advance(ring: &mut io_uring, nr: u32) {
+    if nr != 0 {
+        // SAFETY: live ring: khead points into the mapped CQ ring; only we write it.
+        unsafe {
+            let head = read_once(ring.cq.khead);
+            store_release(ring.cq.khead, head.wrapping_add(nr));
+        }
+    }
+}
+
+/// `io_uring_cq_ready`: completions ready to be reaped.
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn cq_ready(ring: &io_uring) -> u32 {
+    // SAFETY: live ring.
+    unsafe { load_acquire(ring.cq.ktail).wrapping_sub(read_once(ring.cq.khead)) }
+}
+
+/// `io_uring_cq_has_overflow`.
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn cq_has_overflow(ring: &io_uring) -> bool {
+    // SAFETY: live ring.
+    unsafe { read_once(ring.sq.kflags) & sys::IORING_SQ_CQ_OVERFLOW != 0 }
+}
+
+/// `io_uring_cq_eventfd_enabled`: true when no CQ flags word exists (old kernels).
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn cq_eventfd_enabled(ring: &io_uring) -> bool {
+    if ring.cq.kflags.is_null() {
+        return true;
+    }
+    // SAFETY: non-null kflags points into the mapped CQ ring.
+    unsafe { read_once(ring.cq.kflags) & sys::IORING_CQ_EVENTFD_DISABLED == 0 }
+}
+
+/// `io_uring_cq_eventfd_toggle`.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn cq_eventfd_toggle(ring: &mut io_uring, enabled: bool) -> i32 {
+    // SAFETY: live ring.
+    if enabled == unsafe { cq_eventfd_enabled(ring) } {
+        return 0;
+    }
+    if ring.cq.kflags.is_null() {
+        return -EOPNOTSUPP;
+    }
+    // SAFETY: non-null kflags points into the mapped CQ ring; only we write it.
+    unsafe {
+        let mut flags = read_once(ring.cq.kflags);
+        if enabled {
+            flags &= !sys::IORING_CQ_EVENTFD_DISABLED;
+        } else {
+            flags |= sys::IORING_CQ_EVENTFD_DISABLED;
+        }
+        write_once(ring.cq.kflags, flags);
+    }
+    0
+}
+
+/// Consumes CQEs the application must never see: the kernel's `IORING_CQE_F_SKIP`
+/// padding and, without `FEAT_EXT_ARG`, liburing's internal timeout CQE (whose error is
+/// reported through `err`). Returns true when `cqe` was consumed and peeking should go on.
+///
+/// # Safety
+/// `ring` must be live and `cqe` one of its ready CQEs.
+#[inline]
+unsafe fn skip_cqe(ring: &mut io_uring, cqe: &io_uring_cqe, err: &mut i32) -> bool {
+    if cqe.flags & sys::IORING_CQE_F_SKIP == 0 {
+        if ring.features & sys::IORING_FEAT_EXT_ARG != 0 {
+            return false;
+        }
+        if cqe.user_data != sys::LIBURING_UDATA_TIMEOUT {
+            return false;
+        }
+        if cqe.res < 0 {
+            *err = cqe.res;
+        }
+    }
+    // SAFETY: live ring.
+    unsafe { cq_advance(ring, cqe_nr(cqe)) };
+    *err == 0
+}
+
+/// `__io_uring_peek_cqe`: the first visible CQE (or null), never entering the kernel.
+/// Returns 0 or the error of an internal timeout CQE; `nr_available` gets the count seen.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn peek_cqe_inner(
+    ring: &mut io_uring,
+    cqe_ptr: &mut *mut io_uring_cqe,
+    nr_available: Option<&mut u32>,
+) -> i32 {
+    let mask = ring.cq.ring_mask;
+    let shift = cqe_shift_from_flags(ring.flags);
+    let mut err = 0;
+    let mut available;
+    let mut cqe: *mut io_uring_cqe;
+    loop {
+        // SAFETY: live ring.
+        let (tail, head) = unsafe { (load_acquire(ring.cq.ktail), read_once(ring.cq.khead)) };
+        cqe = ptr::null_mut();
+        available = tail.wrapping_sub(head);
+        if available == 0 {
+            break;
+        }
+        // SAFETY: (head & mask) << shift indexes a mapped 16-byte CQE slot.
+        cqe = unsafe { ring.cq.cqes.add(((head & mask) << shift) as usize) };
+        // SAFETY: cqe is a ready CQE of this ring.
+        if !unsafe { skip_cqe(ring, &*cqe, &mut err) } {
+            break;
+        }
+    }
+    if err != 0 {
+        // An internal timeout fired: report it, with no CQE.
+        cqe = ptr::null_mut();
+    }
+    *cqe_ptr = cqe;
+    if let Some(n) = nr_available {
+        *n = available;
+    }
+    err
+}
+
+/// What one wait asks of `io_uring_enter(2)` (liburing's `struct get_data`).
+pub struct GetData {
+    pub submit: u32,
+    pub wait_nr: u32,
+    pub get_flags: u32,
+    pub sz: usize,
+    pub has_ts: bool,
+    pub arg: *const c_void,
+}
+
+/// The one wait loop behind every wait/peek/submit-and-wait variant: peek, and enter
+/// only if there is something to submit, to wait for, or to flush. With a timeout, one
+/// enter is all it takes; a second pass without a CQE yields `-ETIME`.
+///
+/// # Safety
+/// `ring` must be live; `data.arg` must match `data.get_flags`/`data.sz`.
+pub unsafe fn get_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe, data: &mut GetData) -> i32 {
+    let mut cqe: *mut io_uring_cqe = ptr::null_mut();
+    let mut looped = false;
+    let mut err = 0;
+    loop {
+        let mut need_enter = false;
+        let mut flags = ring_enter_flags(ring);
+        let mut nr_available = 0;
+        // SAFETY: live ring.
+        let ret = unsafe { peek_cqe_inner(ring, &mut cqe, Some(&mut nr_available)) };
+        if ret != 0 {
+            if err == 0 {
+                err = ret;
+            }
+            break;
+        }
+        if cqe.is_null() && data.wait_nr == 0 && data.submit == 0 {
+            // Nothing to submit or wait for: enter once at most, to flush.
+            // SAFETY: live ring.
+            if looped || !unsafe { cq_ring_needs_enter(ring) } {
+                if err == 0 {
+                    err = -EAGAIN;
+                }
+                break;
+            }
+            need_enter = true;
+        }
+        if data.wait_nr > nr_available || need_enter {
+            flags |= sys::IORING_ENTER_GETEVENTS | data.get_flags;
+            need_enter = true;
+        }
+        // SAFETY: live ring.
+        if unsafe { super::sq::sq_ring_needs_enter(ring, data.submit, &mut flags) } {
+            need_enter = true;
+        }
+        if !need_enter {
+            break;
+        }
+        if looped && data.has_ts {
+            // The kernel already waited out the timeout once.
+            if cqe.is_null() && err == 0 {
+                err = -ETIME;
+            }
+            break;
+        }
+        // SAFETY: data.arg matches flags/sz by the caller's contract.
+        let ret = unsafe { enter(ring, data.submit, data.wait_nr, flags, data.arg, data.sz) };
+        if ret < 0 {
+            if err == 0 {
+                err = ret;
+            }
+            break;
+        }
+        data.submit = data.submit.wrapping_sub(ret as u32);
+        if !cqe.is_null() {
+            break;
+        }
+        if !looped {
+            looped = true;
+            err = ret;
+        }
+    }
+    *cqe_ptr = cqe;
+    // As in liburing, a positive value is the count the first enter submitted.
+    err
+}
+
+/// `__io_uring_get_cqe`: submit `submit`, wait for `wait_nr`, with an optional sigmask.
+///
+/// # Safety
+/// `ring` must be live; `sigmask` null or a valid sigset.
+pub unsafe fn get_cqe_sigmask(
+    ring: &mut io_uring,
+    cqe_ptr: &mut *mut io_uring_cqe,
+    submit: u32,
+    wait_nr: u32,
+    sigmask: *const c_void,
+) -> i32 {
+    let mut data = GetData {
+        submit,
+        wait_nr,
+        get_flags: 0,
+        sz: sys::NSIG_BYTES,
+        has_ts: false,
+        arg: sigmask,
+    };
+    // SAFETY: forwarded.
+    unsafe { get_cqe(ring, cqe_ptr, &mut data) }
+}
+
+/// `io_uring_wait_cqe_nr`.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn wait_cqe_nr(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe, wait_nr: u32) -> i32 {
+    // SAFETY: forwarded.
+    unsafe { get_cqe_sigmask(ring, cqe_ptr, 0, wait_nr, ptr::null()) }
+}
+
+/// `io_uring_peek_cqe`: a ready CQE, entering only to flush overflow/task work;
+/// `-EAGAIN` when none.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn peek_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe) -> i32 {
+    // SAFETY: live ring.
+    unsafe {
+        if peek_cqe_inner(ring, cqe_ptr, None) == 0 && !cqe_ptr.is_null() {
+            return 0;
+        }
+        wait_cqe_nr(ring, cqe_ptr, 0)
+    }
+}
+
+/// `io_uring_wait_cqe`.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn wait_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe) -> i32 {
+    // SAFETY: live ring.
+    unsafe {
+        if peek_cqe_inner(ring, cqe_ptr, None) == 0 && !cqe_ptr.is_null() {
+            return 0;
+        }
+        wait_cqe_nr(ring, cqe_ptr, 1)
+    }
+}
+
+/// Wait with an `IORING_ENTER_EXT_ARG` timeout (and optional min-wait and sigmask),
+/// submitting `submit` SQEs on the way.
+///
+/// # Safety
+/// `ring` must be live; `ts` and `sigmask` null or valid.
+pub unsafe fn wait_ext_arg(
+    ring: &mut io_uring,
+    cqe_ptr: &mut *mut io_uring_cqe,
+    submit: u32,
+    wait_nr: u32,
+    ts: *const __kernel_timespec,
+    min_wait_usec: u32,
+    sigmask: *const c_void,
+) -> i32 {
+    let arg = sys::io_uring_getevents_arg {
+        sigmask: sigmask as u64,
+        sigmask_sz: sys::NSIG_BYTES as u32,
+        min_wait_usec,
+        ts: ts as u64,
+    };
+    let mut data = GetData {
+        submit,
+        wait_nr,
+        get_flags: sys::IORING_ENTER_EXT_ARG,
+        sz: core::mem::size_of::<sys::io_uring_getevents_arg>(),
+        has_ts: !ts.is_null(),
+        arg: &arg as *const _ as *const c_void,
+    };
+    // SAFETY: `arg` outlives the call and matches EXT_ARG.
+    unsafe { get_cqe(ring, cqe_ptr, &mut data) }
+}
+
+/// `io_uring_wait_cqes`: wait for `wait_nr` CQEs with an optional timeout and sigmask.
+/// Uses EXT_ARG when the kernel has it, else liburing's internal timeout SQE.
+///
+/// # Safety
+/// `ring` must be live; `ts`/`sigmask` null or valid.
+pub unsafe fn wait_cqes(
+    ring: &mut io_uring,
+    cqe_ptr: &mut *mut io_uring_cqe,
+    wait_nr: u32,
+    ts: *const __kernel_timespec,
+    sigmask: *const c_void,
+) -> i32 {
+    let mut to_submit = 0;
+    if !ts.is_null() {
+        if ring.features & sys::IORING_FEAT_EXT_ARG != 0 {
+            // SAFETY: forwarded.
+            return unsafe { wait_ext_arg(ring, cqe_ptr, 0, wait_nr, ts, 0, sigmask) };
+        }
+        // SAFETY: live ring; ts valid until the timeout completes (the caller waits).
+        let ret = unsafe { super::sq::submit_timeout(ring, wait_nr, ts) };
+        if ret < 0 {
+            return ret;
+        }
+        to_submit = ret as u32;
+    }
+    // SAFETY: forwarded.
+    unsafe { get_cqe_sigmask(ring, cqe_ptr, to_submit, wait_nr, sigmask) }
+}
+
+/// `io_uring_submit_and_wait_timeout` / `_min_timeout`.
+///
+/// # Safety
+/// `ring` must be live; `ts`/`sigmask` null or valid.
+pub unsafe fn submit_and_wait_timeout(
+    ring: &mut io_uring,
+    cqe_ptr: &mut *mut io_uring_cqe,
+    wait_nr: u32,
+    ts: *const __kernel_timespec,
+    min_wait_usec: u32,
+    sigmask: *const c_void,
+) -> i32 {
+    let to_submit;
+    if !ts.is_null() {
+        if ring.features & sys::IORING_FEAT_EXT_ARG != 0 {
+            // SAFETY: live ring.
+            let submit = unsafe { super::sq::flush_sq(ring) };
+            // SAFETY: forwarded.
+            return unsafe { wait_ext_arg(ring, cqe_ptr, submit, wait_nr, ts, min_wait_usec, sigmask) };
+        }
+        // SAFETY: as in wait_cqes.
+        let ret = unsafe { super::sq::submit_timeout(ring, wait_nr, ts) };
+        if ret < 0 {
+            return ret;
+        }
+        to_submit = ret as u32;
+    } else {
+        // SAFETY: live ring.
+        to_submit = unsafe { super::sq::flush_sq(ring) };
+    }
+    // SAFETY: forwarded.
+    unsafe { get_cqe_sigmask(ring, cqe_ptr, to_submit, wait_nr, sigmask) }
+}
+
+/// `io_uring_submit_and_wait_reg`: wait using registered wait region slot `reg_index`.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn submit_and_wait_reg(
+    ring: &mut io_uring,
+    cqe_ptr: &mut *mut io_uring_cqe,
+    wait_nr: u32,
+    reg_index: i32,
+) -> i32 {
+    if ring.features & sys::IORING_FEAT_EXT_ARG == 0 || reg_index < 0 {
+        return -EINVAL;
+    }
+    let offset = (reg_index as usize).wrapping_mul(core::mem::size_of::<sys::io_uring_reg_wait>());
+    // SAFETY: live ring.
+    let submit = unsafe { super::sq::flush_sq(ring) };
+    let mut data = GetData {
+        submit,
+        wait_nr,
+        get_flags: sys::IORING_ENTER_EXT_ARG | sys::IORING_ENTER_EXT_ARG_REG,
+        sz: core::mem::size_of::<sys::io_uring_reg_wait>(),
+        has_ts: true,
+        arg: offset as *const c_void,
+    };
+    // SAFETY: with EXT_ARG_REG the argument is an offset into a registered region,
+    // which the kernel validates.
+    unsafe { get_cqe(ring, cqe_ptr, &mut data) }
+}
+
+/// `io_uring_get_events`: enter only to flush completions / run task work.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn get_events(ring: &io_uring) -> i32 {
+    let flags = sys::IORING_ENTER_GETEVENTS | ring_enter_flags(ring);
+    // SAFETY: null argument.
+    unsafe { enter(ring, 0, 0, flags, ptr::null(), sys::NSIG_BYTES) }
+}
+
+/// `io_uring_peek_batch_cqe`: up to `count` ready CQEs without waiting (flushing an
+/// overflow once if nothing is visible). Returns how many were stored.
+///
+/// # Safety
+/// `ring` must be live; `cqes` valid for `count` writes.
+pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: *mut *mut io_uring_cqe, count: u32) -> u32 {
+    let shift = cqe_shift_from_flags(ring.flags);
+    let mut overflow_checked = false;
+    loop {
+        // SAFETY: live ring.
+        let ready = unsafe { cq_ready(ring) };
+        if ready != 0 {
+            // SAFETY: live ring.
+            let mut head = unsafe { read_once(ring.cq.khead) };
+            let mask = ring.cq.ring_mask;
+            let last = head.wrapping_add(ready);
+            let mut n = 0;
+            while n < count && head != last {
+                // SAFETY: index within the mapped CQ ring; n < count slots of `cqes`.
+                unsafe {
+                    let cqe = ring.cq.cqes.add(((head & mask) << shift) as usize);
+                    *cqes.add(n as usize) = cqe;
+                    head = head.wrapping_add(cqe_nr(&*cqe));
+                }
+                n += 1;
+            }
+            return n;
+        }
+        if overflow_checked {
+            return 0;
+        }
+        // SAFETY: live ring.
+        if unsafe { cq_ring_needs_flush(ring) } {
+            // SAFETY: live ring.
+            unsafe { get_events(ring) };
+            overflow_checked = true;
+            continue;
+        }
+        return 0;
+    }
+}
+
+/// `io_uring_cqe_iter_init`: snapshot of the ready CQEs.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn cqe_iter_init(ring: &io_uring) -> io_uring_cqe_iter {
+    io_uring_cqe_iter {
+        cqes: ring.cq.cqes,
+        mask: ring.cq.ring_mask,
+        shift: cqe_shift_from_flags(ring.flags),
+        // SAFETY: live ring.
+        head: unsafe { read_once(ring.cq.khead) },
+        // SAFETY: live ring.
+        tail: unsafe { load_acquire(ring.cq.ktail) },
+    }
+}
+
+/// `io_uring_cqe_iter_next`.
+///
+/// # Safety
+/// `iter` must come from [`cqe_iter_init`] on a live ring.
+pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter, cqe: &mut *mut io_uring_cqe) -> bool {
+    if iter.head == iter.tail {
+        return false;
+    }
+    // SAFETY: the index is masked into the CQ ring captured by the iterator.
+    let c = unsafe { iter.cqes.add(((iter.head & iter.mask) << iter.shift) as usize) };
+    iter.head = iter.head.wrapping_add(1);
+    // SAFETY: c is a ready CQE.
+    if unsafe { (*c).flags } & sys::IORING_CQE_F_32 != 0 {
+        iter.head = iter.head.wrapping_add(1);
+    }
+    *cqe = c;
+    true
+}

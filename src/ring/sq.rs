@@ -1,0 +1,270 @@
+//! Submission side: hand out SQEs, publish them to the kernel, enter when needed.
+
+use super::{cq, enter, load_acquire, read_once, ring_enter_flags, sqe_shift_from_flags, store_release};
+use crate::sys::{self, errno::*, io_uring, io_uring_sqe};
+use core::ptr;
+use core::sync::atomic::{fence, Ordering};
+
+/// The kernel's SQ head: acquire under SQPOLL (a kernel thread moves it), plain otherwise.
+///
+/// # Safety
+/// `ring` must be live.
+#[inline(always)]
+unsafe fn load_sq_head(ring: &io_uring) -> u32 {
+    // SAFETY: live ring: khead points into the mapped SQ ring.
+    unsafe {
+        if ring.flags & sys::IORING_SETUP_SQPOLL != 0 {
+            load_acquire(ring.sq.khead)
+        } else {
+            read_once(ring.sq.khead)
+        }
+    }
+}
+
+/// Clears the SQE fields that prep helpers do not always write (liburing 2.15's
+/// `io_uring_initialize_sqe`), so a reused slot never leaks old flags into a new op.
+#[inline(always)]
+fn initialize_sqe(sqe: &mut io_uring_sqe) {
+    sqe.flags = 0;
+    sqe.ioprio = 0;
+    sqe.op_flags = 0;
+    sqe.buf_index = 0;
+    sqe.personality = 0;
+    sqe.splice_fd_in = 0;
+    sqe.addr3 = 0;
+    sqe.__pad2 = [0];
+}
+
+/// `io_uring_get_sqe`: the next free SQE, or null when the SQ is full.
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn get_sqe(ring: &mut io_uring) -> *mut io_uring_sqe {
+    // SAFETY: live ring.
+    let head = unsafe { load_sq_head(ring) };
+    let tail = ring.sq.sqe_tail;
+    if tail.wrapping_sub(head) >= ring.sq.ring_entries {
+        return ptr::null_mut();
+    }
+    let idx = ((tail & ring.sq.ring_mask) << sqe_shift_from_flags(ring.flags)) as usize;
+    // SAFETY: idx < ring_entries << shift, the number of 64-byte slots mapped at `sqes`.
+    let sqe = unsafe { &mut *ring.sq.sqes.add(idx) };
+    ring.sq.sqe_tail = tail.wrapping_add(1);
+    initialize_sqe(sqe);
+    sqe
+}
+
+/// `io_uring_get_sqe128`: a 128-byte SQE on `SQE128` rings, or two adjacent slots on
+/// `SQE_MIXED` rings (padding the ring's last slot with a skipped NOP when the pair would
+/// wrap). Null when there is no room or the ring has neither flag.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn get_sqe128(ring: &mut io_uring) -> *mut io_uring_sqe {
+    if ring.flags & sys::IORING_SETUP_SQE128 != 0 {
+        // SAFETY: live ring.
+        return unsafe { get_sqe(ring) };
+    }
+    if ring.flags & sys::IORING_SETUP_SQE_MIXED == 0 {
+        return ptr::null_mut();
+    }
+    // SAFETY: live ring.
+    let head = unsafe { load_sq_head(ring) };
+    let mut tail = ring.sq.sqe_tail;
+    let mask = ring.sq.ring_mask;
+    let pad = (tail & mask) == mask;
+    let need = 2 + pad as u32;
+    if tail.wrapping_sub(head).wrapping_add(need) > ring.sq.ring_entries {
+        return ptr::null_mut();
+    }
+    if pad {
+        // SAFETY: slot index within the ring.
+        let nop = unsafe { &mut *ring.sq.sqes.add((tail & mask) as usize) };
+        *nop = io_uring_sqe::default();
+        nop.opcode = sys::IORING_OP_NOP;
+        nop.flags = sys::IOSQE_CQE_SKIP_SUCCESS;
+        tail = tail.wrapping_add(1);
+    }
+    // SAFETY: (tail & mask) < mask here, so both slots of the pair are in the ring.
+    let sqe = unsafe { &mut *ring.sq.sqes.add((tail & mask) as usize) };
+    ring.sq.sqe_tail = tail.wrapping_add(2);
+    initialize_sqe(sqe);
+    sqe
+}
+
+/// Publishes the SQEs handed out since the last flush by moving the kernel-visible tail
+/// (release: the SQE stores must be visible before the tail). Returns how many SQEs the
+/// kernel has not consumed yet.
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn flush_sq(ring: &mut io_uring) -> u32 {
+    let tail = ring.sq.sqe_tail;
+    if ring.sq.sqe_head != tail {
+        ring.sq.sqe_head = tail;
+        // SAFETY: live ring: ktail points into the mapped SQ ring.
+        unsafe { store_release(ring.sq.ktail, tail) };
+    }
+    // SAFETY: live ring. A stale head only over-estimates what is pending; the kernel
+    // copes with that (liburing reads it the same way).
+    tail.wrapping_sub(unsafe { read_once(ring.sq.khead) })
+}
+
+/// True when the kernel must be entered to get `submit` SQEs consumed: always without
+/// SQPOLL, and with SQPOLL only when its thread sleeps (adds `IORING_ENTER_SQ_WAKEUP`).
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub(crate) unsafe fn sq_ring_needs_enter(ring: &io_uring, submit: u32, flags: &mut u32) -> bool {
+    if submit == 0 {
+        return false;
+    }
+    if ring.flags & sys::IORING_SETUP_SQPOLL == 0 {
+        return true;
+    }
+    // The SQ tail store must be visible to the SQPOLL thread before we read its flags,
+    // or both sides could miss each other (the thread sleeps, we do not wake it).
+    fence(Ordering::SeqCst);
+    // SAFETY: live ring.
+    if unsafe { read_once(ring.sq.kflags) } & sys::IORING_SQ_NEED_WAKEUP != 0 {
+        *flags |= sys::IORING_ENTER_SQ_WAKEUP;
+        return true;
+    }
+    false
+}
+
+/// The shared submit path: enters only when submission or completion needs it.
+///
+/// # Safety
+/// `ring` must be live.
+unsafe fn submit_inner(ring: &mut io_uring, submitted: u32, wait_nr: u32, getevents: bool) -> i32 {
+    // SAFETY: live ring.
+    let cq_needs_enter = getevents || wait_nr != 0 || unsafe { cq::cq_ring_needs_enter(ring) };
+    let mut flags = ring_enter_flags(ring);
+    // SAFETY: live ring.
+    if unsafe { sq_ring_needs_enter(ring, submitted, &mut flags) } || cq_needs_enter {
+        if cq_needs_enter {
+            flags |= sys::IORING_ENTER_GETEVENTS;
+        }
+        // SAFETY: null sigmask.
+        unsafe { enter(ring, submitted, wait_nr, flags, ptr::null(), sys::NSIG_BYTES) }
+    } else {
+        submitted as i32
+    }
+}
+
+/// `io_uring_submit_and_wait`.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn submit_and_wait(ring: &mut io_uring, wait_nr: u32) -> i32 {
+    // SAFETY: live ring.
+    unsafe {
+        let n = flush_sq(ring);
+        submit_inner(ring, n, wait_nr, false)
+    }
+}
+
+/// `io_uring_submit`.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn submit(ring: &mut io_uring) -> i32 {
+    // SAFETY: live ring.
+    unsafe { submit_and_wait(ring, 0) }
+}
+
+/// `io_uring_submit_and_get_events`: submit and always enter to flush completions.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn submit_and_get_events(ring: &mut io_uring) -> i32 {
+    // SAFETY: live ring.
+    unsafe {
+        let n = flush_sq(ring);
+        submit_inner(ring, n, 0, true)
+    }
+}
+
+/// `io_uring_sq_ready`: SQEs handed out and not yet consumed by the kernel.
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn sq_ready(ring: &io_uring) -> u32 {
+    // SAFETY: live ring.
+    ring.sq.sqe_tail.wrapping_sub(unsafe { load_sq_head(ring) })
+}
+
+/// `io_uring_sq_space_left`.
+///
+/// # Safety
+/// `ring` must be live.
+#[inline]
+pub unsafe fn sq_space_left(ring: &io_uring) -> u32 {
+    // SAFETY: live ring.
+    ring.sq.ring_entries.wrapping_sub(unsafe { sq_ready(ring) })
+}
+
+/// `__io_uring_sqring_wait`: block until the SQPOLL thread frees an SQ slot.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn sqring_wait_enter(ring: &io_uring) -> i32 {
+    let flags = sys::IORING_ENTER_SQ_WAIT | ring_enter_flags(ring);
+    // SAFETY: null argument.
+    unsafe { enter(ring, 0, 0, flags, ptr::null(), sys::NSIG_BYTES) }
+}
+
+/// `io_uring_sqring_wait`: 0 at once without SQPOLL or with free space, else waits.
+///
+/// # Safety
+/// `ring` must be live.
+pub unsafe fn sqring_wait(ring: &io_uring) -> i32 {
+    if ring.flags & sys::IORING_SETUP_SQPOLL == 0 {
+        return 0;
+    }
+    // SAFETY: live ring.
+    unsafe {
+        if sq_space_left(ring) != 0 {
+            return 0;
+        }
+        sqring_wait_enter(ring)
+    }
+}
+
+/// Queues liburing's internal timeout SQE (the wait-with-timeout fallback for kernels
+/// without `IORING_FEAT_EXT_ARG`) and flushes; returns what is pending for submission.
+///
+/// # Safety
+/// `ring` must be live; `ts` must stay valid until the timeout completes.
+pub(crate) unsafe fn submit_timeout(
+    ring: &mut io_uring,
+    wait_nr: u32,
+    ts: *const sys::__kernel_timespec,
+) -> i32 {
+    // SAFETY: live ring.
+    let mut sqe = unsafe { get_sqe(ring) };
+    if sqe.is_null() {
+        // The SQ is full: submit what is there first, as liburing does.
+        // SAFETY: live ring.
+        let ret = unsafe { submit(ring) };
+        if ret < 0 {
+            return ret;
+        }
+        // SAFETY: live ring.
+        sqe = unsafe { get_sqe(ring) };
+        if sqe.is_null() {
+            return -EAGAIN;
+        }
+    }
+    // SAFETY: get_sqe returned a valid slot.
+    let sqe = unsafe { &mut *sqe };
+    crate::prep::rw::prep_rw(sqe, sys::IORING_OP_TIMEOUT, -1, ts as u64, 1, wait_nr as u64);
+    sqe.user_data = sys::LIBURING_UDATA_TIMEOUT;
+    // SAFETY: live ring.
+    unsafe { flush_sq(ring) as i32 }
+}
