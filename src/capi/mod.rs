@@ -6,7 +6,9 @@
 
 #[cfg(all(feature = "capi", not(feature = "std"), not(test)))]
 pub mod mem;
+pub mod buf_ring;
 pub mod prep;
+pub mod prep_net;
 pub mod queue;
 pub mod register;
 pub mod setup;

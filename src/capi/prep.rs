@@ -2,7 +2,7 @@
 //! A NULL `sqe` is ignored (liburing would crash).
 
 use crate::prep::rw;
-use crate::sys::{io_uring_sqe, iovec, __kernel_timespec};
+use crate::sys::{__kernel_timespec, io_uring_sqe, iovec};
 use core::ffi::{c_int, c_uint, c_void};
 
 /// Borrow the SQE, or return from the helper when it is NULL.
@@ -39,25 +39,49 @@ pub unsafe extern "C" fn io_uring_prep_nop(sqe: *mut io_uring_sqe) {
 
 /// Read `nbytes` from `fd` at `offset` (-1: current position) into `buf`.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_read(sqe: *mut io_uring_sqe, fd: c_int, buf: *mut c_void, nbytes: c_uint, offset: u64) {
+pub unsafe extern "C" fn io_uring_prep_read(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    buf: *mut c_void,
+    nbytes: c_uint,
+    offset: u64,
+) {
     rw::read(sqe!(sqe), fd, buf as u64, nbytes, offset);
 }
 
 /// Write `nbytes` from `buf` to `fd` at `offset` (-1: current position).
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_write(sqe: *mut io_uring_sqe, fd: c_int, buf: *const c_void, nbytes: c_uint, offset: u64) {
+pub unsafe extern "C" fn io_uring_prep_write(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    buf: *const c_void,
+    nbytes: c_uint,
+    offset: u64,
+) {
     rw::write(sqe!(sqe), fd, buf as u64, nbytes, offset);
 }
 
 /// Vectored read into `nr_vecs` iovecs.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_readv(sqe: *mut io_uring_sqe, fd: c_int, iovecs: *const iovec, nr_vecs: c_uint, offset: u64) {
+pub unsafe extern "C" fn io_uring_prep_readv(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    iovecs: *const iovec,
+    nr_vecs: c_uint,
+    offset: u64,
+) {
     rw::readv(sqe!(sqe), fd, iovecs as u64, nr_vecs, offset);
 }
 
 /// Vectored write from `nr_vecs` iovecs.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_writev(sqe: *mut io_uring_sqe, fd: c_int, iovecs: *const iovec, nr_vecs: c_uint, offset: u64) {
+pub unsafe extern "C" fn io_uring_prep_writev(
+    sqe: *mut io_uring_sqe,
+    fd: c_int,
+    iovecs: *const iovec,
+    nr_vecs: c_uint,
+    offset: u64,
+) {
     rw::writev(sqe!(sqe), fd, iovecs as u64, nr_vecs, offset);
 }
 
@@ -75,6 +99,11 @@ pub unsafe extern "C" fn io_uring_prep_close(sqe: *mut io_uring_sqe, fd: c_int) 
 
 /// A timeout: completes after `ts`, or after `count` other completions.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_timeout(sqe: *mut io_uring_sqe, ts: *mut __kernel_timespec, count: c_uint, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_timeout(
+    sqe: *mut io_uring_sqe,
+    ts: *mut __kernel_timespec,
+    count: c_uint,
+    flags: c_uint,
+) {
     rw::timeout(sqe!(sqe), ts as u64, count, flags);
 }

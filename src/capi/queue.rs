@@ -2,7 +2,7 @@
 
 use super::live;
 use crate::ring::{cq, sq};
-use crate::sys::{errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter, io_uring_sqe, sigset_t, __kernel_timespec};
+use crate::sys::{__kernel_timespec, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter, io_uring_sqe, sigset_t};
 use core::ffi::{c_int, c_uint, c_void};
 use core::ptr;
 

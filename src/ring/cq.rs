@@ -1,7 +1,7 @@
 //! Completion side: peek, wait (with timeouts and sigmasks), advance, iterate.
 
 use super::{cqe_shift_from_flags, enter, load_acquire, read_once, ring_enter_flags, store_release, write_once};
-use crate::sys::{self, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter, __kernel_timespec};
+use crate::sys::{self, __kernel_timespec, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter};
 use core::ffi::c_void;
 use core::ptr;
 
@@ -264,14 +264,7 @@ pub unsafe fn get_cqe_sigmask(
     wait_nr: u32,
     sigmask: *const c_void,
 ) -> i32 {
-    let mut data = GetData {
-        submit,
-        wait_nr,
-        get_flags: 0,
-        sz: sys::NSIG_BYTES,
-        has_ts: false,
-        arg: sigmask,
-    };
+    let mut data = GetData { submit, wait_nr, get_flags: 0, sz: sys::NSIG_BYTES, has_ts: false, arg: sigmask };
     // SAFETY: forwarded.
     unsafe { get_cqe(ring, cqe_ptr, &mut data) }
 }

@@ -104,9 +104,7 @@ pub(crate) unsafe fn enter(
     sz: usize,
 ) -> i32 {
     // SAFETY: forwarded caller contract for `arg`.
-    unsafe {
-        sys::syscall::io_uring_enter(ring.enter_ring_fd as u32, to_submit, min_complete, flags, arg, sz)
-    }
+    unsafe { sys::syscall::io_uring_enter(ring.enter_ring_fd as u32, to_submit, min_complete, flags, arg, sz) }
 }
 
 /// `io_uring_register(2)` on `ring`, through the registered ring index when the ring

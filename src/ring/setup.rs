@@ -97,14 +97,10 @@ fn offsets_fit(p: &io_uring_params, sq_sz: usize, cq_sz: usize) -> bool {
     let so = &p.sq_off;
     let co = &p.cq_off;
     let word = |off: u32, sz: usize| (off as usize) % 4 == 0 && (off as usize) + 4 <= sz;
-    let sq_ok = [so.head, so.tail, so.ring_mask, so.ring_entries, so.flags, so.dropped]
-        .iter()
-        .all(|&o| word(o, sq_sz));
-    let array_ok = p.flags & sys::IORING_SETUP_NO_SQARRAY != 0
-        || (so.array as usize) + (p.sq_entries as usize) * 4 <= sq_sz;
-    let cq_ok = [co.head, co.tail, co.ring_mask, co.ring_entries, co.overflow]
-        .iter()
-        .all(|&o| word(o, cq_sz))
+    let sq_ok = [so.head, so.tail, so.ring_mask, so.ring_entries, so.flags, so.dropped].iter().all(|&o| word(o, sq_sz));
+    let array_ok =
+        p.flags & sys::IORING_SETUP_NO_SQARRAY != 0 || (so.array as usize) + (p.sq_entries as usize) * 4 <= sq_sz;
+    let cq_ok = [co.head, co.tail, co.ring_mask, co.ring_entries, co.overflow].iter().all(|&o| word(o, cq_sz))
         && (co.flags == 0 || word(co.flags, cq_sz))
         && (co.cqes as usize) % 16 == 0
         && (co.cqes as usize) + params_cq_size(p, p.cq_entries) <= cq_sz;

@@ -241,11 +241,7 @@ pub unsafe fn sqring_wait(ring: &io_uring) -> i32 {
 ///
 /// # Safety
 /// `ring` must be live; `ts` must stay valid until the timeout completes.
-pub(crate) unsafe fn submit_timeout(
-    ring: &mut io_uring,
-    wait_nr: u32,
-    ts: *const sys::__kernel_timespec,
-) -> i32 {
+pub(crate) unsafe fn submit_timeout(ring: &mut io_uring, wait_nr: u32, ts: *const sys::__kernel_timespec) -> i32 {
     // SAFETY: live ring.
     let mut sqe = unsafe { get_sqe(ring) };
     if sqe.is_null() {

@@ -99,9 +99,6 @@ pub unsafe fn io_uring_enter(
 pub unsafe fn io_uring_register(fd: u32, opcode: u32, arg: *const c_void, nr_args: u32) -> i32 {
     // SAFETY: forwarded caller contract.
     unsafe {
-        syscall6(
-            NR_IO_URING_REGISTER,
-            [fd as usize, opcode as usize, arg as usize, nr_args as usize, 0, 0],
-        ) as i32
+        syscall6(NR_IO_URING_REGISTER, [fd as usize, opcode as usize, arg as usize, nr_args as usize, 0, 0]) as i32
     }
 }

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "helpers.h"
+#include <fcntl.h>
+#include <unistd.h>
+
+int t_tmpfile(void)
+{
+	char path[] = "/tmp/io_urine-test-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0) {
+		perror("mkstemp");
+		exit(T_EXIT_FAIL);
+	}
+	unlink(path);
+	return fd;
+}
+
+void t_fill(void *buf, size_t len, unsigned seed)
+{
+	unsigned char *p = buf;
+
+	for (size_t i = 0; i < len; i++)
+		p[i] = (unsigned char)((i * 31 + seed * 7 + (i >> 8)) & 0xff);
+}
+
+int t_check(const void *buf, size_t len, unsigned seed)
+{
+	const unsigned char *p = buf;
+
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != (unsigned char)((i * 31 + seed * 7 + (i >> 8)) & 0xff))
+			return -1;
+	return 0;
+}
+
+const char *t_loaded_liburing(void)
+{
+	static char found[4096];
+	char line[4096 + 128];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return NULL;
+	found[0] = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *path = strchr(line, '/');
+
+		if (path && (strstr(path, "/liburing") || strstr(path, "/libio_urine"))) {
+			path[strcspn(path, "\n")] = 0;
+			snprintf(found, sizeof(found), "%s", path);
+			break;
+		}
+	}
+	fclose(f);
+	return found[0] ? found : NULL;
+}
+
+/*
+ * Every C test proves, before main, that the liburing it runs on is ours: the mapped
+ * file must lie in IO_URINE_LIBDIR (our build/lib, or the install prefix under test).
+ * Statically linked tests define IO_URINE_STATIC and check the exported version instead.
+ */
+#ifndef IO_URINE_LIBDIR
+#error "build the C tests with -DIO_URINE_LIBDIR=\"/abs/path/to/build/lib\""
+#endif
+#include <liburing.h>
+__attribute__((constructor)) static void t_require_ours(void)
+{
+#ifdef IO_URINE_STATIC
+	if (io_uring_major_version() != 2 || io_uring_minor_version() != 15) {
+		fprintf(stderr, "statically linked library is not io_urine 2.15\n");
+		exit(T_EXIT_FAIL);
+	}
+#else
+	const char *lib = t_loaded_liburing();
+	char real[4096], want[4096];
+
+	if (!lib || !realpath(lib, real) || !realpath(IO_URINE_LIBDIR, want) ||
+	    strncmp(real, want, strlen(want)) != 0) {
+		fprintf(stderr, "not running on io_urine: loaded %s, want one in %s\n",
+			lib ? lib : "(none)", IO_URINE_LIBDIR);
+		exit(T_EXIT_FAIL);
+	}
+#endif
+}

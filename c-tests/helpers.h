@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the C tests: exit codes, checks, and proof that our library is loaded. */
+#ifndef IO_URINE_TEST_HELPERS_H
+#define IO_URINE_TEST_HELPERS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T_EXIT_PASS 0
+#define T_EXIT_FAIL 1
+#define T_EXIT_SKIP 77
+
+/* Fail the test with file:line and a message when cond is false. */
+#define CHECK(cond, ...)                                                        \
+	do {                                                                    \
+		if (!(cond)) {                                                  \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__,  \
+				__LINE__, #cond);                               \
+			fprintf(stderr, __VA_ARGS__);                           \
+			fprintf(stderr, "\n");                                  \
+			exit(T_EXIT_FAIL);                                      \
+		}                                                               \
+	} while (0)
+
+/* Skip (exit 77) with a reason. */
+#define SKIP(...)                                                               \
+	do {                                                                    \
+		fprintf(stderr, "SKIP: ");                                      \
+		fprintf(stderr, __VA_ARGS__);                                   \
+		fprintf(stderr, "\n");                                          \
+		exit(T_EXIT_SKIP);                                              \
+	} while (0)
+
+/* A temporary file (unlinked at once); returns its fd. */
+int t_tmpfile(void);
+/* Fill buf with a pattern derived from seed; check it back. */
+void t_fill(void *buf, size_t len, unsigned seed);
+int t_check(const void *buf, size_t len, unsigned seed);
+/* Path of the liburing this process mapped (from /proc/self/maps), or NULL. */
+const char *t_loaded_liburing(void);
+
+#endif

@@ -1,0 +1,1 @@
+//! C ABI of the provided-buffer-ring helpers (to be filled).

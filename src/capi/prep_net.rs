@@ -1,0 +1,1 @@
+//! C ABI of the networking prep helpers (to be filled).
