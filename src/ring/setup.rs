@@ -581,7 +581,7 @@ mod tests {
         let clamp = io_uring_params { flags: sys::IORING_SETUP_CLAMP, ..Default::default() };
         assert_eq!(sq_cq_entries(u32::MAX, &clamp), Ok((32768, 65536)));
         let cqsize = io_uring_params { flags: sys::IORING_SETUP_CQSIZE, cq_entries: 3, ..Default::default() };
-        assert_eq!(sq_cq_entries(4, &cqsize), Err(-EINVAL));
+        assert_eq!(sq_cq_entries(8, &cqsize), Err(-EINVAL));
         let cqsize = io_uring_params { flags: sys::IORING_SETUP_CQSIZE, cq_entries: 100, ..Default::default() };
         assert_eq!(sq_cq_entries(4, &cqsize), Ok((4, 128)));
         assert_eq!(roundup_pow2(u32::MAX / 2 + 1), 1 << 31);
