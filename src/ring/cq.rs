@@ -380,8 +380,7 @@ pub unsafe fn submit_and_wait_timeout(
     min_wait_usec: u32,
     sigmask: *const c_void,
 ) -> i32 {
-    let to_submit;
-    if !ts.is_null() {
+    let to_submit = if !ts.is_null() {
         if ring.features & sys::IORING_FEAT_EXT_ARG != 0 {
             // SAFETY: live ring.
             let submit = unsafe { super::sq::flush_sq(ring) };
@@ -393,11 +392,11 @@ pub unsafe fn submit_and_wait_timeout(
         if ret < 0 {
             return ret;
         }
-        to_submit = ret as u32;
+        ret as u32
     } else {
         // SAFETY: live ring.
-        to_submit = unsafe { super::sq::flush_sq(ring) };
-    }
+        unsafe { super::sq::flush_sq(ring) }
+    };
     // SAFETY: forwarded.
     unsafe { get_cqe_sigmask(ring, cqe_ptr, to_submit, wait_nr, sigmask) }
 }
