@@ -21,9 +21,9 @@ LIB         := $(B)/lib
 INC         := $(B)/include
 RUSTLIB     := target/release/libio_urine.a
 SRCS        := $(shell find src -name '*.rs') Cargo.toml build.rs cbindgen.toml
-HEADERS     := include/liburing.h $(wildcard include/liburing/*.h)
+HEADERS     := include/liburing.h $(wildcard include/liburing/*.h include/liburing/io_uring/*.h)
 
-.PHONY: all header test test-rust test-c check-symbols demo install uninstall clean
+.PHONY: all header test test-rust test-c check-symbols demo install uninstall clean bench
 all: $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(LIB)/liburing.a \
      $(INC)/liburing.h $(LIB)/pkgconfig/liburing.pc
 
@@ -69,9 +69,10 @@ $(LIB)/liburing.a: $(OBJ)/io_urine.o
 	cp -f $@ $(LIB)/libio_urine.a
 
 $(INC)/liburing.h: $(HEADERS) $(RUSTLIB)
-	@mkdir -p $(INC)/liburing
+	@mkdir -p $(INC)/liburing/io_uring
 	cp -f include/liburing.h $(INC)/
 	cp -f include/liburing/*.h $(INC)/liburing/
+	cp -f include/liburing/io_uring/*.h $(INC)/liburing/io_uring/
 
 $(LIB)/pkgconfig/liburing.pc: $(wildcard pkgconfig/*.pc.in)
 	@mkdir -p $(LIB)/pkgconfig
@@ -93,6 +94,11 @@ demo: all
 	  -L$(LIB) -luring -Wl,-rpath,$(CURDIR)/$(LIB)
 	$(B)/examples/demo
 
+# Safe Rust API vs tokio's io-uring crate (benches/ring.rs). Own target dir: a default-
+# feature release build in target/release would replace the C build's libio_urine.a.
+bench:
+	CARGO_TARGET_DIR=target/bench $(CARGO) bench --bench ring
+
 test-rust:
 	$(CARGO) test --quiet
 
@@ -103,7 +109,7 @@ test: all
 	tests/run-all
 
 install: all
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/liburing
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring
 	install -m 755 $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liburing.so.2
 	ln -sf liburing.so.2 $(DESTDIR)$(LIBDIR)/liburing.so
@@ -113,6 +119,7 @@ install: all
 	install -m 644 $(LIB)/liburing.a $(LIB)/liburing-ffi.a $(LIB)/libio_urine.a $(DESTDIR)$(LIBDIR)/
 	install -m 644 include/liburing.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 include/liburing/*.h $(DESTDIR)$(INCLUDEDIR)/liburing/
+	install -m 644 include/liburing/io_uring/*.h $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring/
 	for f in pkgconfig/*.pc.in; do \
 	  sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	      -e 's|@VERSION@|$(VERSION)|' $$f > $(DESTDIR)$(LIBDIR)/pkgconfig/$$(basename $$f .in); done
@@ -123,6 +130,8 @@ uninstall:
 	  pkgconfig/liburing.pc pkgconfig/liburing-ffi.pc pkgconfig/io_urine.pc)
 	rm -f $(DESTDIR)$(INCLUDEDIR)/liburing.h
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/liburing/,$(notdir $(wildcard include/liburing/*.h)))
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring/,$(notdir $(wildcard include/liburing/io_uring/*.h)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/liburing
 
 clean:

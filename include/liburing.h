@@ -29,6 +29,10 @@
 #include "liburing/io_uring.h"
 #include "liburing/io_uring_version.h"
 #include "liburing/barrier.h"
+/* Kernel/libc structs the prep helpers take pointers to (system headers may lack them). */
+struct statx;
+struct epoll_event;
+struct futex_waitv;
 #ifndef uring_unlikely
 #define uring_unlikely(cond) __builtin_expect(!!(cond), 0)
 #endif
@@ -127,44 +131,275 @@ struct io_uring_cqe_iter {
         unsigned int tail;
 };
 
+/**
+ * liburing's refill-queue view (`struct io_uring_zcrx_rq`), filled by the application
+ * from the offsets the kernel returns in `io_uring_zcrx_ifq_reg.offsets`.
+ */
+struct io_uring_zcrx_rq {
+        uint32_t *khead;
+        uint32_t *ktail;
+        uint32_t rq_tail;
+        unsigned int ring_entries;
+        struct io_uring_zcrx_rqe *rqes;
+        void *ring_ptr;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 /**
- * Fill `sqe` with opcode `op` and the common fields (liburing's `io_uring_prep_rw`).
+ * Register the provided-buffer ring described by `reg` (ring address, entries, group
+ * id); `flags` (e.g. `IOU_PBUF_RING_INC`) is or'ed into `reg->flags` first.
+ * Returns 0 or `-errno` (`-EINVAL` for a NULL ring or `reg`).
+ */
+int io_uring_register_buf_ring(struct io_uring *ring, struct io_uring_buf_reg *reg, unsigned int flags);
+
+/**
+ * Unregister the buffer ring of group `bgid` (its memory stays the caller's).
+ */
+int io_uring_unregister_buf_ring(struct io_uring *ring, int bgid);
+
+/**
+ * Store the kernel's current head of buffer group `buf_group` in `*head`. Returns 0 or
+ * `-errno` (`-EINVAL` for NULL `head`, `-ENOENT` for an unknown group).
+ */
+int io_uring_buf_ring_head(struct io_uring *ring, int buf_group, uint16_t *head);
+
+/**
+ * Allocate, register and initialise a ring of `nentries` (a power of two) provided
+ * buffers for group `bgid`. With `IOU_PBUF_RING_MMAP` in `flags` the kernel allocates
+ * the ring; other flags (`IOU_PBUF_RING_INC`) are passed on. Returns the ring, or NULL
+ * with `*err` set to `-errno` (`err` may be NULL). Free it with `io_uring_free_buf_ring`.
+ */
+struct io_uring_buf_ring *io_uring_setup_buf_ring(struct io_uring *ring, unsigned int nentries, int bgid, unsigned int flags, int *err);
+
+/**
+ * Unregister group `bgid` and free the ring `br` of `nentries` buffers that
+ * `io_uring_setup_buf_ring` returned. Returns 0 or `-errno` (nothing is freed then).
+ */
+int io_uring_free_buf_ring(struct io_uring *ring, struct io_uring_buf_ring *br, unsigned int nentries, int bgid);
+
+/**
+ * The index mask for a buffer ring of `ring_entries` entries (`ring_entries - 1`).
+ */
+int io_uring_buf_ring_mask(uint32_t ring_entries);
+
+/**
+ * Reset the tail of buffer ring `br` (NULL is ignored).
+ */
+void io_uring_buf_ring_init(struct io_uring_buf_ring *br);
+
+/**
+ * Put buffer `addr`/`len` with id `bid` into the slot `buf_offset` past the tail of
+ * `br` (index masked with `mask`). It becomes visible to the kernel only with
+ * `io_uring_buf_ring_advance`. NULL `br` is ignored.
+ */
+void io_uring_buf_ring_add(struct io_uring_buf_ring *br, void *addr, unsigned int len, unsigned short bid, int mask, int buf_offset);
+
+/**
+ * Make `count` added buffers visible to the kernel (the tail is published with release
+ * ordering, after the buffer entries). NULL `br` is ignored.
+ */
+void io_uring_buf_ring_advance(struct io_uring_buf_ring *br, int count);
+
+/**
+ * Publish `buf_count` buffers to `br` and mark `cq_count` CQEs of `ring` seen, in one
+ * call. A NULL `br` or invalid `ring` skips that half.
+ */
+void __io_uring_buf_ring_cq_advance(struct io_uring *ring, struct io_uring_buf_ring *br, int cq_count, int buf_count);
+
+/**
+ * Publish `count` buffers to `br` and mark `count` CQEs of `ring` seen.
+ */
+void io_uring_buf_ring_cq_advance(struct io_uring *ring, struct io_uring_buf_ring *br, int count);
+
+/**
+ * Buffers published in `br` (group `bgid`) that the kernel has not consumed yet, or
+ * `-errno` (`-EINVAL` for NULL `br`).
+ */
+int io_uring_buf_ring_available(struct io_uring *ring, struct io_uring_buf_ring *br, unsigned short bgid);
+
+/**
+ * Fill `sqe` with opcode `op`, file `fd`, address `addr`, length `len` and offset
+ * `offset`, clearing the other per-op fields (liburing's `io_uring_prep_rw`).
  */
 void io_uring_prep_rw(int op, struct io_uring_sqe *sqe, int fd, const void *addr, unsigned int len, uint64_t offset);
 
 /**
- * A no-op.
+ * A no-op request: completes with `res` 0.
  */
 void io_uring_prep_nop(struct io_uring_sqe *sqe);
 
 /**
- * Read `nbytes` from `fd` at `offset` (-1: current position) into `buf`.
+ * A no-op request in a 128-byte SQE (from `io_uring_get_sqe128` on an
+ * `IORING_SETUP_SQE_MIXED` ring). Completes with `res` 0.
+ */
+void io_uring_prep_nop128(struct io_uring_sqe *sqe);
+
+/**
+ * read(2)/pread(2): read up to `nbytes` from `fd` at `offset` (-1: the file position)
+ * into `buf`. `res`: bytes read.
  */
 void io_uring_prep_read(struct io_uring_sqe *sqe, int fd, void *buf, unsigned int nbytes, uint64_t offset);
 
 /**
- * Write `nbytes` from `buf` to `fd` at `offset` (-1: current position).
+ * write(2)/pwrite(2): write `nbytes` from `buf` to `fd` at `offset` (-1: the file
+ * position). `res`: bytes written.
  */
 void io_uring_prep_write(struct io_uring_sqe *sqe, int fd, const void *buf, unsigned int nbytes, uint64_t offset);
 
 /**
- * Vectored read into `nr_vecs` iovecs.
+ * preadv(2): read from `fd` at `offset` into the `nr_vecs` buffers of `iovecs`
+ * (which must stay valid until the request is submitted).
  */
 void io_uring_prep_readv(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset);
 
 /**
- * Vectored write from `nr_vecs` iovecs.
+ * preadv2(2): io_uring_prep_readv() with `RWF_*` flags.
+ */
+void io_uring_prep_readv2(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset, int flags);
+
+/**
+ * pwritev(2): write the `nr_vecs` buffers of `iovecs` to `fd` at `offset`.
  */
 void io_uring_prep_writev(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset);
 
 /**
- * fsync(2)/fdatasync(2) (`IORING_FSYNC_DATASYNC`) of `fd`.
+ * pwritev2(2): io_uring_prep_writev() with `RWF_*` flags.
+ */
+void io_uring_prep_writev2(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset, int flags);
+
+/**
+ * Read `nbytes` from `fd` at `offset` into `buf`, which must lie inside registered
+ * buffer `buf_index` (`-EFAULT` otherwise).
+ */
+void io_uring_prep_read_fixed(struct io_uring_sqe *sqe, int fd, void *buf, unsigned int nbytes, uint64_t offset, int buf_index);
+
+/**
+ * Write `nbytes` from `buf` (inside registered buffer `buf_index`) to `fd` at `offset`.
+ */
+void io_uring_prep_write_fixed(struct io_uring_sqe *sqe, int fd, const void *buf, unsigned int nbytes, uint64_t offset, int buf_index);
+
+/**
+ * Vectored read whose `nr_vecs` iovecs all point inside registered buffer `buf_index`;
+ * `flags` are `RWF_*` flags.
+ */
+void io_uring_prep_readv_fixed(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset, int flags, int buf_index);
+
+/**
+ * Vectored write whose `nr_vecs` iovecs all point inside registered buffer `buf_index`;
+ * `flags` are `RWF_*` flags.
+ */
+void io_uring_prep_writev_fixed(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset, int flags, int buf_index);
+
+/**
+ * Multishot read from `fd` (a pipe, socket or other pollable file; `offset` must be 0
+ * or -1): every chunk of data produces a CQE carrying a buffer picked from provided
+ * buffer group `buf_group` (`IORING_CQE_F_BUFFER`), with `IORING_CQE_F_MORE` while the
+ * request stays armed. `nbytes` 0 means "the buffer's size". Sets `IOSQE_BUFFER_SELECT`.
+ */
+void io_uring_prep_read_multishot(struct io_uring_sqe *sqe, int fd, unsigned int nbytes, uint64_t offset, int buf_group);
+
+/**
+ * A passthrough command `cmd_op` for the driver behind `fd` (`IORING_OP_URING_CMD`).
+ * Only opcode, fd, cmd_op, addr and len are written; the command payload
+ * (`sqe->cmd`, 16 bytes, 80 on `IORING_SETUP_SQE128` rings) is the caller's to fill.
+ */
+void io_uring_prep_uring_cmd(struct io_uring_sqe *sqe, int cmd_op, int fd);
+
+/**
+ * io_uring_prep_uring_cmd() as `IORING_OP_URING_CMD128`: a command with an 80-byte
+ * payload in a 128-byte SQE from `io_uring_get_sqe128` on an `IORING_SETUP_SQE_MIXED`
+ * ring.
+ */
+void io_uring_prep_uring_cmd128(struct io_uring_sqe *sqe, int cmd_op, int fd);
+
+/**
+ * Discard (`BLOCK_URING_CMD_DISCARD`) `nbytes` at byte `offset` of block device `fd`.
+ * Both must be aligned to the device's logical block size (`-EINVAL` otherwise).
+ */
+void io_uring_prep_cmd_discard(struct io_uring_sqe *sqe, int fd, uint64_t offset, uint64_t nbytes);
+
+/**
+ * Reset every sequential-write-required zone of zoned block device `fd`
+ * (`BLOCK_URING_CMD_ZONE_RESET_ALL`). `res`: 0, or `-EINVAL`/`-EOPNOTSUPP` when the
+ * kernel or device does not support it.
+ */
+void io_uring_prep_cmd_zone_reset_all(struct io_uring_sqe *sqe, int fd);
+
+/**
+ * fsync(2) of `fd`, or fdatasync(2) with `IORING_FSYNC_DATASYNC` in `fsync_flags`.
  */
 void io_uring_prep_fsync(struct io_uring_sqe *sqe, int fd, unsigned int fsync_flags);
+
+/**
+ * sync_file_range(2) of `len` bytes at `offset` of `fd` with `SYNC_FILE_RANGE_*` flags.
+ */
+void io_uring_prep_sync_file_range(struct io_uring_sqe *sqe, int fd, unsigned int len, uint64_t offset, int flags);
+
+/**
+ * fallocate(2) of `len` bytes at `offset` of `fd` with `FALLOC_FL_*` `mode`.
+ */
+void io_uring_prep_fallocate(struct io_uring_sqe *sqe, int fd, int mode, uint64_t offset, uint64_t len);
+
+/**
+ * posix_fadvise(2) of `len` bytes at `offset` of `fd` (`POSIX_FADV_*` `advice`).
+ */
+void io_uring_prep_fadvise(struct io_uring_sqe *sqe, int fd, uint64_t offset, uint32_t len, int advice);
+
+/**
+ * madvise(2) of `length` bytes at `addr` (`MADV_*` `advice`).
+ */
+void io_uring_prep_madvise(struct io_uring_sqe *sqe, void *addr, uint32_t length, int advice);
+
+/**
+ * io_uring_prep_fadvise() with a 64-bit length (kernel 6.7+ reads it from `addr`).
+ */
+void io_uring_prep_fadvise64(struct io_uring_sqe *sqe, int fd, uint64_t offset, off_t len, int advice);
+
+/**
+ * io_uring_prep_madvise() with a 64-bit length (kernel 6.7+ reads it from `off`).
+ */
+void io_uring_prep_madvise64(struct io_uring_sqe *sqe, void *addr, off_t length, int advice);
+
+/**
+ * ftruncate(2) of `fd` to `len` bytes.
+ */
+void io_uring_prep_ftruncate(struct io_uring_sqe *sqe, int fd, loff_t len);
+
+/**
+ * openat(2) of `path` relative to `dfd`. `res`: the new descriptor.
+ */
+void io_uring_prep_openat(struct io_uring_sqe *sqe, int dfd, const char *path, int flags, mode_t mode);
+
+/**
+ * openat(2) straight into direct-descriptor slot `file_index` of the ring's registered
+ * file table (`res` 0), or into a free slot with `IORING_FILE_INDEX_ALLOC` (`res`: the
+ * slot). `O_CLOEXEC` is not allowed here.
+ */
+void io_uring_prep_openat_direct(struct io_uring_sqe *sqe, int dfd, const char *path, int flags, mode_t mode, unsigned int file_index);
+
+/**
+ * open(2): io_uring_prep_openat() relative to the current directory.
+ */
+void io_uring_prep_open(struct io_uring_sqe *sqe, const char *path, int flags, mode_t mode);
+
+/**
+ * io_uring_prep_openat_direct() relative to the current directory.
+ */
+void io_uring_prep_open_direct(struct io_uring_sqe *sqe, const char *path, int flags, mode_t mode, unsigned int file_index);
+
+/**
+ * openat2(2) of `path` relative to `dfd` as described by `how`.
+ */
+void io_uring_prep_openat2(struct io_uring_sqe *sqe, int dfd, const char *path, const struct open_how *how);
+
+/**
+ * io_uring_prep_openat2() into a direct-descriptor slot (see
+ * io_uring_prep_openat_direct()).
+ */
+void io_uring_prep_openat2_direct(struct io_uring_sqe *sqe, int dfd, const char *path, const struct open_how *how, unsigned int file_index);
 
 /**
  * close(2) of `fd`.
@@ -172,9 +407,479 @@ void io_uring_prep_fsync(struct io_uring_sqe *sqe, int fd, unsigned int fsync_fl
 void io_uring_prep_close(struct io_uring_sqe *sqe, int fd);
 
 /**
- * A timeout: completes after `ts`, or after `count` other completions.
+ * Close (empty) direct-descriptor slot `file_index`.
  */
-void io_uring_prep_timeout(struct io_uring_sqe *sqe, struct __kernel_timespec *ts, unsigned int count, unsigned int flags);
+void io_uring_prep_close_direct(struct io_uring_sqe *sqe, unsigned int file_index);
+
+/**
+ * statx(2) of `path` relative to `dfd` (`AT_*` `flags`, `STATX_*` `mask`) into
+ * `statxbuf`.
+ */
+void io_uring_prep_statx(struct io_uring_sqe *sqe, int dfd, const char *path, int flags, unsigned int mask, struct statx *statxbuf);
+
+/**
+ * Replace `nr_fds` slots of the registered file table, starting at `offset`, with the
+ * descriptors in `fds` (-1 empties a slot; `IORING_FILE_INDEX_ALLOC` as `offset` picks
+ * free slots and writes them back to `fds`). `res`: slots updated.
+ */
+void io_uring_prep_files_update(struct io_uring_sqe *sqe, int *fds, unsigned int nr_fds, int offset);
+
+/**
+ * Install direct descriptor `fd` (a slot index) into the normal file table. `res`: the
+ * new descriptor, close-on-exec unless `IORING_FIXED_FD_NO_CLOEXEC` is in `flags`.
+ * Sets `IOSQE_FIXED_FILE`.
+ */
+void io_uring_prep_fixed_fd_install(struct io_uring_sqe *sqe, int fd, unsigned int flags);
+
+/**
+ * unlinkat(2) of `path` relative to `dfd` (`AT_REMOVEDIR` in `flags` for directories).
+ */
+void io_uring_prep_unlinkat(struct io_uring_sqe *sqe, int dfd, const char *path, int flags);
+
+/**
+ * io_uring_prep_unlinkat() relative to the current directory.
+ */
+void io_uring_prep_unlink(struct io_uring_sqe *sqe, const char *path, int flags);
+
+/**
+ * renameat2(2) of `oldpath` (relative to `olddfd`) to `newpath` (relative to `newdfd`)
+ * with `RENAME_*` flags.
+ */
+void io_uring_prep_renameat(struct io_uring_sqe *sqe, int olddfd, const char *oldpath, int newdfd, const char *newpath, unsigned int flags);
+
+/**
+ * rename(2) of `oldpath` to `newpath`.
+ */
+void io_uring_prep_rename(struct io_uring_sqe *sqe, const char *oldpath, const char *newpath);
+
+/**
+ * mkdirat(2) of `path` relative to `dfd` with permission bits `mode`.
+ */
+void io_uring_prep_mkdirat(struct io_uring_sqe *sqe, int dfd, const char *path, mode_t mode);
+
+/**
+ * mkdir(2) of `path` with permission bits `mode`.
+ */
+void io_uring_prep_mkdir(struct io_uring_sqe *sqe, const char *path, mode_t mode);
+
+/**
+ * symlinkat(2): create `linkpath` (relative to `newdirfd`) pointing to `target`.
+ */
+void io_uring_prep_symlinkat(struct io_uring_sqe *sqe, const char *target, int newdirfd, const char *linkpath);
+
+/**
+ * symlink(2): create `linkpath` pointing to `target`.
+ */
+void io_uring_prep_symlink(struct io_uring_sqe *sqe, const char *target, const char *linkpath);
+
+/**
+ * linkat(2): hard link `newpath` (relative to `newdfd`) to `oldpath` (relative to
+ * `olddfd`), with `AT_*` flags.
+ */
+void io_uring_prep_linkat(struct io_uring_sqe *sqe, int olddfd, const char *oldpath, int newdfd, const char *newpath, int flags);
+
+/**
+ * link(2) with `AT_*` flags: hard link `newpath` to `oldpath`.
+ */
+void io_uring_prep_link(struct io_uring_sqe *sqe, const char *oldpath, const char *newpath, int flags);
+
+/**
+ * getxattr(2): read attribute `name` of `path` into `value` (`len` bytes). `res`: the
+ * attribute's size.
+ */
+void io_uring_prep_getxattr(struct io_uring_sqe *sqe, const char *name, char *value, const char *path, unsigned int len);
+
+/**
+ * setxattr(2): set attribute `name` of `path` to the `len` bytes at `value`
+ * (`XATTR_CREATE`/`XATTR_REPLACE` flags).
+ */
+void io_uring_prep_setxattr(struct io_uring_sqe *sqe, const char *name, const char *value, const char *path, int flags, unsigned int len);
+
+/**
+ * fgetxattr(2): io_uring_prep_getxattr() on open file `fd`.
+ */
+void io_uring_prep_fgetxattr(struct io_uring_sqe *sqe, int fd, const char *name, char *value, unsigned int len);
+
+/**
+ * fsetxattr(2): io_uring_prep_setxattr() on open file `fd`.
+ */
+void io_uring_prep_fsetxattr(struct io_uring_sqe *sqe, int fd, const char *name, const char *value, int flags, unsigned int len);
+
+/**
+ * One-shot poll of `fd` for the `POLL*` events in `poll_mask`. `res`: the events that
+ * fired.
+ */
+void io_uring_prep_poll_add(struct io_uring_sqe *sqe, int fd, unsigned int poll_mask);
+
+/**
+ * Multishot poll: a CQE (flagged `IORING_CQE_F_MORE` while still armed) for every
+ * readiness event of `fd`, until it is removed or fails.
+ */
+void io_uring_prep_poll_multishot(struct io_uring_sqe *sqe, int fd, unsigned int poll_mask);
+
+/**
+ * Remove the poll request whose `user_data` is `user_data`. `res`: 0, or `-ENOENT`
+ * when there is none, `-EALREADY` when it is completing.
+ */
+void io_uring_prep_poll_remove(struct io_uring_sqe *sqe, uint64_t user_data);
+
+/**
+ * Modify the poll request `old_user_data`: with `IORING_POLL_UPDATE_EVENTS` its mask
+ * becomes `poll_mask`, with `IORING_POLL_UPDATE_USER_DATA` its `user_data` becomes
+ * `new_user_data`.
+ */
+void io_uring_prep_poll_update(struct io_uring_sqe *sqe, uint64_t old_user_data, uint64_t new_user_data, unsigned int poll_mask, unsigned int flags);
+
+/**
+ * epoll_ctl(2) on epoll instance `epfd`: `op` (`EPOLL_CTL_*`) for `fd` with event `ev`.
+ */
+void io_uring_prep_epoll_ctl(struct io_uring_sqe *sqe, int epfd, int fd, int op, const struct epoll_event *ev);
+
+/**
+ * epoll_wait(2) on `fd` into `events` (room for `maxevents`). `res`: events stored.
+ */
+void io_uring_prep_epoll_wait(struct io_uring_sqe *sqe, int fd, struct epoll_event *events, int maxevents, unsigned int flags);
+
+/**
+ * A timeout: completes with `-ETIME` after `ts` (absolute with `IORING_TIMEOUT_ABS`), or
+ * with 0 once `count` other requests have completed (`count` 0: time only).
+ */
+void io_uring_prep_timeout(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts, unsigned int count, unsigned int flags);
+
+/**
+ * Cancel the timeout whose `user_data` is `user_data` (it completes with `-ECANCELED`).
+ * `res`: 0, or `-ENOENT`/`-EALREADY`.
+ */
+void io_uring_prep_timeout_remove(struct io_uring_sqe *sqe, uint64_t user_data, unsigned int flags);
+
+/**
+ * Re-arm the timeout `user_data` to expire at `ts` (`IORING_TIMEOUT_UPDATE` is added to
+ * `flags`; with `IORING_LINK_TIMEOUT_UPDATE` it updates a linked timeout).
+ */
+void io_uring_prep_timeout_update(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts, uint64_t user_data, unsigned int flags);
+
+/**
+ * A timeout for the request linked before it (that request has `IOSQE_IO_LINK`): if it
+ * has not completed after `ts` it is cancelled (`-ECANCELED`) and this one completes
+ * with `-ETIME`; otherwise this one completes with `-ECANCELED`.
+ */
+void io_uring_prep_link_timeout(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts, unsigned int flags);
+
+/**
+ * Cancel the request whose `user_data` is `user_data`; `flags` (`IORING_ASYNC_CANCEL_*`)
+ * can ask for all matches or match by fd/op/any instead. `res`: 0 (or the number
+ * cancelled with `..._ALL`/`..._ANY`), `-ENOENT`, `-EALREADY`.
+ */
+void io_uring_prep_cancel64(struct io_uring_sqe *sqe, uint64_t user_data, int flags);
+
+/**
+ * io_uring_prep_cancel64() with the `user_data` given as a pointer.
+ */
+void io_uring_prep_cancel(struct io_uring_sqe *sqe, const void *user_data, int flags);
+
+/**
+ * Cancel the request(s) operating on file `fd` (`IORING_ASYNC_CANCEL_FD` is added to
+ * `flags`; add `IORING_ASYNC_CANCEL_FD_FIXED` for a direct descriptor).
+ */
+void io_uring_prep_cancel_fd(struct io_uring_sqe *sqe, int fd, unsigned int flags);
+
+/**
+ * splice(2) `nbytes` from `fd_in` to `fd_out`, one of which must be a pipe. For a pipe
+ * the offset must be -1; for a file -1 means "the file position". With
+ * `SPLICE_F_FD_IN_FIXED` in `splice_flags`, `fd_in` is a direct-descriptor index.
+ * `res`: bytes moved.
+ */
+void io_uring_prep_splice(struct io_uring_sqe *sqe, int fd_in, int64_t off_in, int fd_out, int64_t off_out, unsigned int nbytes, unsigned int splice_flags);
+
+/**
+ * tee(2): copy up to `nbytes` from pipe `fd_in` to pipe `fd_out` without consuming.
+ */
+void io_uring_prep_tee(struct io_uring_sqe *sqe, int fd_in, int fd_out, unsigned int nbytes, unsigned int splice_flags);
+
+/**
+ * pipe2(2) with `O_*` `pipe_flags`: the read and write ends are stored in `fds[0]` and
+ * `fds[1]` when the request completes.
+ */
+void io_uring_prep_pipe(struct io_uring_sqe *sqe, int *fds, int pipe_flags);
+
+/**
+ * io_uring_prep_pipe() into direct descriptors: slots `file_index` and
+ * `file_index + 1`, or free slots with `IORING_FILE_INDEX_ALLOC`; the slot numbers are
+ * stored in `fds`.
+ */
+void io_uring_prep_pipe_direct(struct io_uring_sqe *sqe, int *fds, int pipe_flags, unsigned int file_index);
+
+/**
+ * Post a CQE on the ring with fd `fd` whose `res` is `len` and `user_data` is `data`.
+ * `flags` must be 0 here (`-EINVAL` otherwise); the sender gets its own CQE (`res` 0)
+ * unless the SQE has `IOSQE_CQE_SKIP_SUCCESS`. `-EBADFD` if `fd` is not a ring.
+ */
+void io_uring_prep_msg_ring(struct io_uring_sqe *sqe, int fd, unsigned int len, uint64_t data, unsigned int flags);
+
+/**
+ * io_uring_prep_msg_ring() that also sets the posted CQE's `flags` to `cqe_flags`.
+ */
+void io_uring_prep_msg_ring_cqe_flags(struct io_uring_sqe *sqe, int fd, unsigned int len, uint64_t data, unsigned int flags, unsigned int cqe_flags);
+
+/**
+ * Pass our direct descriptor `source_fd` to the ring with fd `fd`, into its slot
+ * `target_fd` (or a free one with `IORING_FILE_INDEX_ALLOC`); that ring gets a CQE with
+ * `user_data` `data` unless `flags` has `IORING_MSG_RING_CQE_SKIP`. Both CQEs carry `res`
+ * 0, or the slot chosen when allocating; `-EBADF` for an empty source slot.
+ */
+void io_uring_prep_msg_ring_fd(struct io_uring_sqe *sqe, int fd, int source_fd, int target_fd, uint64_t data, unsigned int flags);
+
+/**
+ * io_uring_prep_msg_ring_fd() into a free slot of the target ring.
+ */
+void io_uring_prep_msg_ring_fd_alloc(struct io_uring_sqe *sqe, int fd, int source_fd, uint64_t data, unsigned int flags);
+
+/**
+ * Wake up to `val` waiters on `futex` whose wait mask intersects `mask`; `futex_flags`
+ * are `FUTEX2_*` flags. `res`: waiters woken.
+ */
+void io_uring_prep_futex_wake(struct io_uring_sqe *sqe, const uint32_t *futex, uint64_t val, uint64_t mask, uint32_t futex_flags, unsigned int flags);
+
+/**
+ * Sleep on `futex` while it holds `val` (`res` 0 once woken; `-EAGAIN` at once if the
+ * value differs). `mask` selects which wakes apply; `futex_flags` are `FUTEX2_*` flags.
+ */
+void io_uring_prep_futex_wait(struct io_uring_sqe *sqe, const uint32_t *futex, uint64_t val, uint64_t mask, uint32_t futex_flags, unsigned int flags);
+
+/**
+ * Sleep on any of the `nr_futex` futexes in `futex`. `res`: index of the one woken.
+ */
+void io_uring_prep_futex_waitv(struct io_uring_sqe *sqe, const struct futex_waitv *futex, uint32_t nr_futex, unsigned int flags);
+
+/**
+ * waitid(2) for child(ren) `idtype`/`id` with `W*` `options`; the child's state is
+ * stored in `infop`. `res`: 0 or `-errno`.
+ */
+void io_uring_prep_waitid(struct io_uring_sqe *sqe, idtype_t idtype, id_t id, siginfo_t *infop, int options, unsigned int flags);
+
+/**
+ * Creates a socket, like socket(2): the new file descriptor arrives in `cqe->res`.
+ * `domain`, `type` and `protocol` are those of socket(2); `flags` is reserved (pass 0).
+ */
+void io_uring_prep_socket(struct io_uring_sqe *sqe, int domain, int type_, int protocol, unsigned int flags);
+
+/**
+ * Creates a socket straight into slot `file_index` of the registered file table
+ * (`IORING_FILE_INDEX_ALLOC`: any free slot, whose index is then returned in
+ * `cqe->res`; otherwise `cqe->res` is 0). Use it later with `IOSQE_FIXED_FILE`.
+ */
+void io_uring_prep_socket_direct(struct io_uring_sqe *sqe, int domain, int type_, int protocol, unsigned int file_index, unsigned int flags);
+
+/**
+ * Creates a socket into a free slot of the registered file table chosen by the kernel;
+ * `cqe->res` is the slot index (or -ENFILE when the table is full).
+ */
+void io_uring_prep_socket_direct_alloc(struct io_uring_sqe *sqe, int domain, int type_, int protocol, unsigned int flags);
+
+/**
+ * Binds socket `fd` to the `addrlen`-byte address `addr`, like bind(2).
+ * `cqe->res` is 0 or -errno. `addr` must stay valid until submission.
+ */
+void io_uring_prep_bind(struct io_uring_sqe *sqe, int fd, const struct sockaddr *addr, socklen_t addrlen);
+
+/**
+ * Marks socket `fd` as accepting connections with a queue of `backlog`, like
+ * listen(2). `cqe->res` is 0 or -errno.
+ */
+void io_uring_prep_listen(struct io_uring_sqe *sqe, int fd, int backlog);
+
+/**
+ * Accepts one connection on listening socket `fd`, like accept4(2) with `flags`
+ * (SOCK_NONBLOCK, SOCK_CLOEXEC). If `addr` is not NULL the peer address is stored there
+ * and `*addrlen` (in: its size, out: the address length) updated; both must stay valid
+ * until the CQE. `cqe->res` is the new file descriptor or -errno.
+ */
+void io_uring_prep_accept(struct io_uring_sqe *sqe, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+/**
+ * Like io_uring_prep_accept, but installs the connection in slot `file_index` of the
+ * registered file table (`IORING_FILE_INDEX_ALLOC`: any free slot, returned in
+ * `cqe->res`) instead of the process file table.
+ */
+void io_uring_prep_accept_direct(struct io_uring_sqe *sqe, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, unsigned int file_index);
+
+/**
+ * Multishot accept: one request that posts a CQE per accepted connection (`cqe->res`:
+ * the descriptor) for as long as `IORING_CQE_F_MORE` is set in the CQE flags; a CQE
+ * without it ends the request. `addr`/`addrlen` are overwritten by each accept.
+ */
+void io_uring_prep_multishot_accept(struct io_uring_sqe *sqe, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+/**
+ * Multishot accept into free slots of the registered file table: each CQE's `res` is
+ * the slot index of one new connection (-ENFILE when the table is full).
+ */
+void io_uring_prep_multishot_accept_direct(struct io_uring_sqe *sqe, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+/**
+ * Connects socket `fd` to the `addrlen`-byte address `addr`, like connect(2).
+ * `cqe->res` is 0 or -errno. `addr` must stay valid until the CQE.
+ */
+void io_uring_prep_connect(struct io_uring_sqe *sqe, int fd, const struct sockaddr *addr, socklen_t addrlen);
+
+/**
+ * Sends `len` bytes from `buf` on socket `sockfd` with send(2) `flags` (MSG_*).
+ * `cqe->res` is the number of bytes sent or -errno.
+ */
+void io_uring_prep_send(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len, int flags);
+
+/**
+ * A bundle send: with `IOSQE_BUFFER_SELECT` and the buffer group set (`sqe->buf_group`),
+ * sends as many consecutive buffers of that provided-buffer ring as fit in `len` (0: no
+ * limit) in one request. `cqe->res` is the byte count; the first buffer id is in the CQE
+ * flags. Needs a kernel with `IORING_FEAT_RECVSEND_BUNDLE`.
+ */
+void io_uring_prep_send_bundle(struct io_uring_sqe *sqe, int sockfd, size_t len, int flags);
+
+/**
+ * Adds the destination address `dest_addr` (`addr_len` bytes) to an SQE prepared by
+ * io_uring_prep_send or io_uring_prep_send_zc, making it a sendto(2).
+ */
+void io_uring_prep_send_set_addr(struct io_uring_sqe *sqe, const struct sockaddr *dest_addr, uint16_t addr_len);
+
+/**
+ * Sends `len` bytes from `buf` to the `addrlen`-byte address `addr`, like sendto(2).
+ * `cqe->res` is the number of bytes sent or -errno.
+ */
+void io_uring_prep_sendto(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen);
+
+/**
+ * Zero-copy send of `len` bytes from `buf`. `zc_flags` takes `IORING_RECVSEND_POLL_FIRST`
+ * and `IORING_SEND_ZC_REPORT_USAGE`. Usually two CQEs arrive: the result (with
+ * `IORING_CQE_F_MORE`) and later a notification (`IORING_CQE_F_NOTIF`) once the kernel
+ * no longer uses `buf`; only then may the buffer be reused.
+ */
+void io_uring_prep_send_zc(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len, int flags, unsigned int zc_flags);
+
+/**
+ * Zero-copy send from registered buffer `buf_index` (`buf` must point inside it).
+ * Otherwise as io_uring_prep_send_zc.
+ */
+void io_uring_prep_send_zc_fixed(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len, int flags, unsigned int zc_flags, unsigned int buf_index);
+
+/**
+ * Sends the message described by `msg`, like sendmsg(2) with `flags`. `msg` and
+ * everything it points to must stay valid until the CQE. `cqe->res`: bytes or -errno.
+ */
+void io_uring_prep_sendmsg(struct io_uring_sqe *sqe, int fd, const struct msghdr *msg, unsigned int flags);
+
+/**
+ * Zero-copy sendmsg(2): result CQE plus a later `IORING_CQE_F_NOTIF` CQE, as for
+ * io_uring_prep_send_zc.
+ */
+void io_uring_prep_sendmsg_zc(struct io_uring_sqe *sqe, int fd, const struct msghdr *msg, unsigned int flags);
+
+/**
+ * Zero-copy sendmsg(2) whose iovecs point into registered buffer `buf_index`.
+ */
+void io_uring_prep_sendmsg_zc_fixed(struct io_uring_sqe *sqe, int fd, const struct msghdr *msg, unsigned int flags, unsigned int buf_index);
+
+/**
+ * Receives up to `len` bytes into `buf` from socket `sockfd`, like recv(2) with
+ * `flags`. With `IOSQE_BUFFER_SELECT`, `buf` may be NULL and a provided buffer of the
+ * SQE's buffer group is used (its id in the CQE flags). `cqe->res`: bytes or -errno.
+ */
+void io_uring_prep_recv(struct io_uring_sqe *sqe, int sockfd, void *buf, size_t len, int flags);
+
+/**
+ * Multishot receive: must use `IOSQE_BUFFER_SELECT`; posts one CQE per received chunk,
+ * each in its own provided buffer (`IORING_CQE_F_BUFFER`, id in the upper flag bits),
+ * while `IORING_CQE_F_MORE` is set. `len` may cap each chunk (0: buffer size).
+ */
+void io_uring_prep_recv_multishot(struct io_uring_sqe *sqe, int sockfd, void *buf, size_t len, int flags);
+
+/**
+ * Receives a message into `msg`, like recvmsg(2) with `flags`. `msg` and its buffers
+ * must stay valid until the CQE. `cqe->res`: bytes or -errno.
+ */
+void io_uring_prep_recvmsg(struct io_uring_sqe *sqe, int fd, struct msghdr *msg, unsigned int flags);
+
+/**
+ * Multishot recvmsg: must use `IOSQE_BUFFER_SELECT`. Each CQE's provided buffer holds a
+ * `struct io_uring_recvmsg_out`, then `msg->msg_namelen` bytes for the address,
+ * `msg->msg_controllen` for control data, then the payload; parse it with the
+ * io_uring_recvmsg_* helpers. `msg->msg_iov` is unused.
+ */
+void io_uring_prep_recvmsg_multishot(struct io_uring_sqe *sqe, int fd, struct msghdr *msg, unsigned int flags);
+
+/**
+ * Shuts down part of a full-duplex connection, like shutdown(2) (`how`: SHUT_RD,
+ * SHUT_WR or SHUT_RDWR). `cqe->res` is 0 or -errno.
+ */
+void io_uring_prep_shutdown(struct io_uring_sqe *sqe, int fd, int how);
+
+/**
+ * A socket command (`IORING_OP_URING_CMD` on a socket). `cmd_op` is one of
+ * `SOCKET_URING_OP_SIOCINQ` / `SIOCOUTQ` (`cqe->res`: the byte count),
+ * `SOCKET_URING_OP_GETSOCKOPT` (`cqe->res`: the option length written to `optval`) or
+ * `SOCKET_URING_OP_SETSOCKOPT` (`cqe->res`: 0), with `level`, `optname`, `optval` and
+ * `optlen` as for getsockopt(2)/setsockopt(2). -EOPNOTSUPP if the socket lacks it.
+ */
+void io_uring_prep_cmd_sock(struct io_uring_sqe *sqe, int cmd_op, int fd, int level, int optname, void *optval, int optlen);
+
+/**
+ * The local (`peer` = 0) or peer (`peer` = 1) address of socket `fd`, like
+ * getsockname(2)/getpeername(2): written to `sockaddr`, whose size `*sockaddr_len` gives
+ * and which is updated to the address length. `cqe->res` is 0 or -errno.
+ */
+void io_uring_prep_cmd_getsockname(struct io_uring_sqe *sqe, int fd, struct sockaddr *sockaddr, socklen_t *sockaddr_len, int peer);
+
+/**
+ * Gives `nr` buffers of `len` bytes each, contiguous from `addr`, to buffer group
+ * `bgid` with ids `bid`, `bid + 1`, … (the legacy alternative to buffer rings).
+ * `cqe->res` is 0 or -errno.
+ */
+void io_uring_prep_provide_buffers(struct io_uring_sqe *sqe, void *addr, int len, int nr, int bgid, int bid);
+
+/**
+ * Removes up to `nr` unused buffers from buffer group `bgid`; `cqe->res` is the number
+ * removed or -errno (-ENOENT for an unknown group).
+ */
+void io_uring_prep_remove_buffers(struct io_uring_sqe *sqe, int nr, int bgid);
+
+/**
+ * Checks that a multishot recvmsg buffer `buf` holding `buf_len` bytes (`cqe->res`) is
+ * large enough for the output header plus the name and control areas `msgh` (the
+ * msghdr of the request) reserves. Returns `buf` as the header, or NULL if too short
+ * (or for NULL arguments / a negative length).
+ */
+struct io_uring_recvmsg_out *io_uring_recvmsg_validate(void *buf, int buf_len, struct msghdr *msgh);
+
+/**
+ * The source address stored after the header `o` (`o->namelen` bytes were written;
+ * the area is `msg_namelen` bytes). NULL for NULL.
+ */
+void *io_uring_recvmsg_name(struct io_uring_recvmsg_out *o);
+
+/**
+ * The first control message of the buffer `o`, or NULL if the kernel stored less than
+ * one `struct cmsghdr` of control data.
+ */
+struct cmsghdr *io_uring_recvmsg_cmsg_firsthdr(struct io_uring_recvmsg_out *o, struct msghdr *msgh);
+
+/**
+ * The control message after `cmsg` in buffer `o`, or NULL at the end of the stored
+ * control data or if `cmsg` is malformed.
+ */
+struct cmsghdr *io_uring_recvmsg_cmsg_nexthdr(struct io_uring_recvmsg_out *o, struct msghdr *msgh, struct cmsghdr *cmsg);
+
+/**
+ * The payload of buffer `o`: after the header and the name and control areas sized by
+ * `msgh`. NULL for NULL arguments.
+ */
+void *io_uring_recvmsg_payload(struct io_uring_recvmsg_out *o, struct msghdr *msgh);
+
+/**
+ * The number of payload bytes in buffer `o` of `buf_len` bytes (`cqe->res`): what is
+ * left after the header, name and control areas; 0 if nothing is (or `buf_len` < 0).
+ * `o->payloadlen` is the full datagram size, which is larger if it was truncated.
+ */
+unsigned int io_uring_recvmsg_payload_length(struct io_uring_recvmsg_out *o, int buf_len, struct msghdr *msgh);
 
 /**
  * The next free SQE of `ring`, or NULL when the SQ is full (or `ring` is invalid).
@@ -366,6 +1071,276 @@ void io_uring_sqe_set_flags(struct io_uring_sqe *sqe, unsigned int flags);
  * Set the provided-buffer group of `sqe`.
  */
 void io_uring_sqe_set_buf_group(struct io_uring_sqe *sqe, int bgid);
+
+/**
+ * Register `nr_iovecs` buffers as fixed buffers 0..nr_iovecs (for `read_fixed` and
+ * friends). Returns 0 or `-errno` (`-EBUSY` when a table already exists).
+ */
+int io_uring_register_buffers(struct io_uring *ring, const struct iovec *iovecs, unsigned int nr_iovecs);
+
+/**
+ * Register `nr` fixed buffers with a tag each (`tags` may be NULL); a buffer with a
+ * non-zero tag posts a CQE carrying the tag as `user_data` once it is released.
+ */
+int io_uring_register_buffers_tags(struct io_uring *ring, const struct iovec *iovecs, const __u64 *tags, unsigned int nr);
+
+/**
+ * Register a table of `nr` empty fixed-buffer slots, filled later by updates.
+ */
+int io_uring_register_buffers_sparse(struct io_uring *ring, unsigned int nr);
+
+/**
+ * Replace fixed buffers `off..off+nr` with `iovecs` (tags optional). Returns the number
+ * replaced or `-errno`.
+ */
+int io_uring_register_buffers_update_tag(struct io_uring *ring, unsigned int off, const struct iovec *iovecs, const __u64 *tags, unsigned int nr);
+
+/**
+ * Drop the fixed-buffer table. Returns 0, or `-ENXIO` when none is registered.
+ */
+int io_uring_unregister_buffers(struct io_uring *ring);
+
+/**
+ * Register `nr_files` descriptors as fixed files 0..nr_files (-1 = empty slot). On
+ * `-EMFILE` the soft `RLIMIT_NOFILE` is raised by `nr_files` and the call retried once.
+ */
+int io_uring_register_files(struct io_uring *ring, const int *files, unsigned int nr_files);
+
+/**
+ * Register `nr` fixed files with a tag each (`tags` may be NULL); a slot with a non-zero
+ * tag posts a CQE with the tag once its file is released. Retries on `-EMFILE` as
+ * `io_uring_register_files` does.
+ */
+int io_uring_register_files_tags(struct io_uring *ring, const int *files, const __u64 *tags, unsigned int nr);
+
+/**
+ * Register a table of `nr` empty fixed-file slots (for direct opens/accepts and
+ * updates). Retries on `-EMFILE` as `io_uring_register_files` does.
+ */
+int io_uring_register_files_sparse(struct io_uring *ring, unsigned int nr);
+
+/**
+ * Replace fixed files `off..off+nr_files` (tags optional; -1 clears a slot,
+ * `IORING_REGISTER_FILES_SKIP` keeps it). Returns the number updated or `-errno`.
+ */
+int io_uring_register_files_update_tag(struct io_uring *ring, unsigned int off, const int *files, const __u64 *tags, unsigned int nr_files);
+
+/**
+ * Drop the fixed-file table. Returns 0, or `-ENXIO` when none is registered.
+ */
+int io_uring_unregister_files(struct io_uring *ring);
+
+/**
+ * Replace fixed files `off..off+nr_files` (-1 clears a slot). Returns the number
+ * updated or `-errno`.
+ */
+int io_uring_register_files_update(struct io_uring *ring, unsigned int off, const int *files, unsigned int nr_files);
+
+/**
+ * Limit automatic direct-descriptor allocation (`IORING_FILE_INDEX_ALLOC`) to the
+ * fixed-file slots `[off, off + len)`. Returns 0 or `-errno`.
+ */
+int io_uring_register_file_alloc_range(struct io_uring *ring, unsigned int off, unsigned int len);
+
+/**
+ * Have the kernel signal eventfd `fd` for every completion posted to `ring`.
+ */
+int io_uring_register_eventfd(struct io_uring *ring, int fd);
+
+/**
+ * Like `io_uring_register_eventfd`, but only completions that happened asynchronously
+ * signal `fd`.
+ */
+int io_uring_register_eventfd_async(struct io_uring *ring, int fd);
+
+/**
+ * Stop signalling the registered eventfd. Returns 0, or `-ENXIO` when none is set.
+ */
+int io_uring_unregister_eventfd(struct io_uring *ring);
+
+/**
+ * Fill probe `p` (zeroed, room for `nr` ops) with the kernel's opcode support.
+ */
+int io_uring_register_probe(struct io_uring *ring, struct io_uring_probe *p, unsigned int nr);
+
+/**
+ * Record the caller's current credentials; returns a personality id for
+ * `sqe->personality` (requests then run with those credentials), or `-errno`.
+ */
+int io_uring_register_personality(struct io_uring *ring);
+
+/**
+ * Forget personality `id`. Returns 0, or `-EINVAL` for an unknown id.
+ */
+int io_uring_unregister_personality(struct io_uring *ring, int id);
+
+/**
+ * Restrict a ring created with `IORING_SETUP_R_DISABLED` to the register opcodes, SQE
+ * opcodes and SQE flags listed in `res` (`nr_res` entries); takes effect with
+ * `io_uring_enable_rings`. Forbidden requests then fail with `-EACCES`.
+ */
+int io_uring_register_restrictions(struct io_uring *ring, struct io_uring_restriction *res, unsigned int nr_res);
+
+/**
+ * Run the ring's io-wq workers only on the CPUs in `mask` (`cpusz` bytes).
+ * `-EINVAL` for sizes of 2^31 bytes and more.
+ */
+int io_uring_register_iowq_aff(struct io_uring *ring, size_t cpusz, const cpu_set_t *mask);
+
+/**
+ * Undo `io_uring_register_iowq_aff`.
+ */
+int io_uring_unregister_iowq_aff(struct io_uring *ring);
+
+/**
+ * Set the io-wq worker limits: `values[0]` bounded, `values[1]` unbounded (0 keeps a
+ * limit). The previous limits are stored back into `values`. `-EFAULT` for NULL.
+ */
+int io_uring_register_iowq_max_workers(struct io_uring *ring, unsigned int *values);
+
+/**
+ * Register the ring fd with the ring itself; later enters (and, with
+ * `IORING_FEAT_REG_REG_RING`, register calls) use the registered index. Returns 1,
+ * `-EEXIST` when already registered, or `-errno`.
+ */
+int io_uring_register_ring_fd(struct io_uring *ring);
+
+/**
+ * Undo `io_uring_register_ring_fd`. Returns 1, `-EINVAL` when not registered.
+ */
+int io_uring_unregister_ring_fd(struct io_uring *ring);
+
+/**
+ * Close the ring's real fd once it is registered, so only the registered index refers
+ * to the ring. Returns 1; `-EOPNOTSUPP` without `IORING_FEAT_REG_REG_RING`, `-EINVAL`
+ * when the fd is not registered, `-EBADF` when it was closed already.
+ */
+int io_uring_close_ring_fd(struct io_uring *ring);
+
+/**
+ * Cancel the requests `reg` matches and wait for them (up to `reg->timeout`; -1/-1
+ * waits without limit). Returns 0, `-ENOENT` when nothing matched, `-ETIME` on timeout.
+ */
+int io_uring_register_sync_cancel(struct io_uring *ring, struct io_uring_sync_cancel_reg *reg);
+
+/**
+ * Execute the `IORING_OP_MSG_RING` request in `sqe` immediately, without a ring of our
+ * own (the target ring is `sqe->fd`). Returns 0 or `-errno`.
+ */
+int io_uring_register_sync_msg(struct io_uring_sqe *sqe);
+
+/**
+ * Turn on NAPI busy polling with the settings in `napi`; the previous settings are
+ * written back into it.
+ */
+int io_uring_register_napi(struct io_uring *ring, struct io_uring_napi *napi);
+
+/**
+ * Turn NAPI busy polling off; `napi` (may be NULL) receives the settings that applied.
+ */
+int io_uring_unregister_napi(struct io_uring *ring, struct io_uring_napi *napi);
+
+/**
+ * Register a zero-copy receive interface queue described by `reg` (the kernel fills in
+ * the refill-queue offsets and id). Needs a capable NIC and `CAP_NET_ADMIN`.
+ */
+int io_uring_register_ifq(struct io_uring *ring, struct io_uring_zcrx_ifq_reg *reg);
+
+/**
+ * Run the zero-copy receive control operation `ctrl->op` on instance `ctrl->zcrx_id`.
+ */
+int io_uring_register_zcrx_ctrl(struct io_uring *ring, struct zcrx_ctrl *ctrl);
+
+/**
+ * Choose the clock (`arg->clockid`: `CLOCK_MONOTONIC` or `CLOCK_BOOTTIME`) that wait
+ * timeouts on `ring` are measured against.
+ */
+int io_uring_register_clock(struct io_uring *ring, struct io_uring_clock_register *arg);
+
+/**
+ * Attach the classic BPF filter in `bpf` to `ring`: requests of the filtered opcode
+ * that the filter rejects fail with `-EACCES`.
+ */
+int io_uring_register_bpf_filter(struct io_uring *ring, struct io_uring_bpf *bpf);
+
+/**
+ * Attach the classic BPF filter in `bpf` to the calling task: it applies to rings the
+ * task (and its children) create afterwards and cannot be removed.
+ */
+int io_uring_register_bpf_filter_task(struct io_uring_bpf *bpf);
+
+/**
+ * Ask the kernel about its io_uring support (no ring needed): each header in the chain
+ * starting at `query` gets its answer in `query_data` and its status in `result`.
+ */
+int io_uring_register_query(struct io_uring_query_hdr *query);
+
+/**
+ * Register the memory region `reg` describes with `ring`.
+ */
+int io_uring_register_region(struct io_uring *ring, struct io_uring_mem_region_reg *reg);
+
+/**
+ * Register `nr` wait-argument slots at `reg` (page-aligned memory; the ring must still
+ * be disabled with `IORING_SETUP_R_DISABLED`) for `io_uring_submit_and_wait_reg`.
+ * Returns 0 or `-errno` (`-EINVAL` for NULL `reg` or `nr` <= 0). liburing 2.15 only
+ * returns `-EINVAL` here; this library registers the slots as a wait region.
+ */
+int io_uring_register_wait_reg(struct io_uring *ring, struct io_uring_reg_wait *reg, int nr);
+
+/**
+ * Resize the SQ and CQ of `ring` to `p->sq_entries` / `p->cq_entries` (with
+ * `IORING_SETUP_CQSIZE` / `IORING_SETUP_CLAMP` in `p->flags`) and remap them; pending
+ * completions and queued submissions carry over. `-EINVAL` for `IORING_SETUP_NO_MMAP`
+ * rings or NULL `p`; `p->flags` is cleared afterwards.
+ */
+int io_uring_resize_rings(struct io_uring *ring, struct io_uring_params *p);
+
+/**
+ * Copy `nr` registered buffers of `src` from `src_off` into `dst` at `dst_off`
+ * (0, 0, 0 = the whole table). `flags`: `IORING_REGISTER_DST_REPLACE` to overwrite an
+ * existing table, `IORING_REGISTER_SRC_REGISTERED` to name `src` by its registered index
+ * (dropped when `src` has none).
+ */
+int __io_uring_clone_buffers_offset(struct io_uring *dst, struct io_uring *src, unsigned int dst_off, unsigned int src_off, unsigned int nr, unsigned int flags);
+
+/**
+ * `__io_uring_clone_buffers_offset` preferring `src`'s registered ring index.
+ */
+int io_uring_clone_buffers_offset(struct io_uring *dst, struct io_uring *src, unsigned int dst_off, unsigned int src_off, unsigned int nr, unsigned int flags);
+
+/**
+ * Clone the whole registered-buffer table of `src` into `dst` (which must have none).
+ */
+int io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src);
+
+/**
+ * Clone the whole registered-buffer table of `src` into `dst` with `flags`.
+ */
+int __io_uring_clone_buffers(struct io_uring *dst, struct io_uring *src, unsigned int flags);
+
+/**
+ * A new probe of `ring`'s opcode support, or NULL on failure. Free it with
+ * `io_uring_free_probe`.
+ */
+struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring);
+
+/**
+ * A new probe of the kernel's opcode support (made on a temporary ring), or NULL.
+ * Free it with `io_uring_free_probe`.
+ */
+struct io_uring_probe *io_uring_get_probe(void);
+
+/**
+ * Free a probe from `io_uring_get_probe` / `io_uring_get_probe_ring` (NULL is ignored).
+ */
+void io_uring_free_probe(struct io_uring_probe *probe);
+
+/**
+ * 1 when probe `p` reports opcode `op` as supported, else 0 (also for NULL `p` and
+ * ops outside the probe).
+ */
+int io_uring_opcode_supported(const struct io_uring_probe *p, int op);
 
 /**
  * Set up a ring of `entries` SQEs with `params` (in/out), and map it into `ring`.

@@ -9,11 +9,14 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod api;
 pub mod capi;
 pub mod prep;
 pub mod register;
 pub mod ring;
 pub mod sys;
+
+pub use api::*;
 
 /// The C library is `no_std`; a panic can only come from a bug (caller input never
 /// panics), and unwinding into C is not an option, so it aborts.

@@ -435,6 +435,7 @@ pub unsafe extern "C" fn io_uring_cqe_get_data64(cqe: *const io_uring_cqe) -> u6
 /// Set the `user_data` of `sqe` to a pointer.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqe_set_data(sqe: *mut io_uring_sqe, data: *mut c_void) {
+    // SAFETY: null-checked by as_mut.
     if let Some(s) = unsafe { sqe.as_mut() } {
         s.user_data = data as usize as u64;
     }

@@ -197,7 +197,10 @@ pub unsafe fn get_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe, data
         // SAFETY: live ring.
         let ret = unsafe { peek_cqe_inner(ring, &mut cqe, Some(&mut nr_available)) };
         if ret != 0 {
-            if err == 0 {
+            // The internal timeout (no-EXT_ARG fallback) fired: that error wins over the
+            // count an earlier enter submitted (liburing keeps the count here and so
+            // returns success with no CQE; its man pages promise -ETIME).
+            if err >= 0 {
                 err = ret;
             }
             break;
@@ -225,8 +228,10 @@ pub unsafe fn get_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe, data
             break;
         }
         if looped && data.has_ts {
-            // The kernel already waited out the timeout once.
-            if cqe.is_null() && err == 0 {
+            // The kernel already waited out the timeout once. No CQE is a timeout, even
+            // if that enter submitted something (liburing would return the count with a
+            // NULL CQE, which callers take for success).
+            if cqe.is_null() && err >= 0 {
                 err = -ETIME;
             }
             break;
@@ -234,7 +239,8 @@ pub unsafe fn get_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe, data
         // SAFETY: data.arg matches flags/sz by the caller's contract.
         let ret = unsafe { enter(ring, data.submit, data.wait_nr, flags, data.arg, data.sz) };
         if ret < 0 {
-            if err == 0 {
+            // As above: an error beats the count of an earlier submitting enter.
+            if err >= 0 {
                 err = ret;
             }
             break;
@@ -321,6 +327,9 @@ pub unsafe fn wait_ext_arg(
     min_wait_usec: u32,
     sigmask: *const c_void,
 ) -> i32 {
+    // Kernels without IORING_FEAT_MIN_TIMEOUT have a must-be-zero pad there (-EINVAL);
+    // as liburing does, the min wait is then dropped and the wait is a plain one.
+    let min_wait_usec = if ring.features & sys::IORING_FEAT_MIN_TIMEOUT != 0 { min_wait_usec } else { 0 };
     let arg = sys::io_uring_getevents_arg {
         sigmask: sigmask as u64,
         sigmask_sz: sys::NSIG_BYTES as u32,
@@ -365,7 +374,14 @@ pub unsafe fn wait_cqes(
         to_submit = ret as u32;
     }
     // SAFETY: forwarded.
-    unsafe { get_cqe_sigmask(ring, cqe_ptr, to_submit, wait_nr, sigmask) }
+    let ret = unsafe { get_cqe_sigmask(ring, cqe_ptr, to_submit, wait_nr, sigmask) };
+    // Success is 0 (man page), also when the fallback had to submit its timeout SQE
+    // (liburing returns that submit count instead); no CQE is -EAGAIN, as with EXT_ARG.
+    match ret {
+        r if r <= 0 => r,
+        _ if cqe_ptr.is_null() => -EAGAIN,
+        _ => 0,
+    }
 }
 
 /// `io_uring_submit_and_wait_timeout` / `_min_timeout`.
@@ -515,4 +531,215 @@ pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter, cqe: &mut *mut io_urin
     }
     *cqe = c;
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ring::fake::FakeRing;
+    use std::vec::Vec;
+
+    /// Reap `n` ready CQEs with one of the four reaping paths, checking order, slots
+    /// and counters; `next` is the user_data expected first.
+    fn reap(f: &mut FakeRing, n: u32, way: u32, next: &mut u64) {
+        let shift = cqe_shift_from_flags(f.ring.flags);
+        let mask = f.ring.cq.ring_mask;
+        // SAFETY: the fake ring is live; every CQE pointer used comes from it.
+        unsafe {
+            assert_eq!(cq_ready(&f.ring), n);
+            match way {
+                0 => {
+                    for left in (1..=n).rev() {
+                        let mut cqe = ptr::null_mut();
+                        let mut avail = 0;
+                        assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, Some(&mut avail)), 0);
+                        assert_eq!(avail, left);
+                        assert!(!cqe.is_null());
+                        let head = f.cq_khead();
+                        assert_eq!(f.cqe_slot(cqe), ((head & mask) << shift) as usize);
+                        assert_eq!((*cqe).user_data, *next);
+                        *next += 1;
+                        cq_advance(&mut f.ring, cqe_nr(&*cqe));
+                        assert_eq!(f.cq_khead(), head.wrapping_add(1));
+                    }
+                }
+                1 => {
+                    let mut cqes = [ptr::null_mut(); 16];
+                    let first = peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 3);
+                    assert_eq!(first, n.min(3));
+                    let head = f.cq_khead();
+                    for (i, c) in cqes[..first as usize].iter().enumerate() {
+                        assert_eq!(f.cqe_slot(*c), ((head.wrapping_add(i as u32) & mask) << shift) as usize);
+                        assert_eq!((**c).user_data, *next + i as u64);
+                    }
+                    // peeking consumed nothing
+                    assert_eq!(cq_ready(&f.ring), n);
+                    cq_advance(&mut f.ring, first);
+                    *next += first as u64;
+                    let rest = peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 16);
+                    assert_eq!(rest, n - first);
+                    for (i, c) in cqes[..rest as usize].iter().enumerate() {
+                        assert_eq!((**c).user_data, *next + i as u64);
+                    }
+                    cq_advance(&mut f.ring, rest);
+                    *next += rest as u64;
+                }
+                2 => {
+                    let mut it = cqe_iter_init(&f.ring);
+                    assert_eq!((it.head, it.tail), (f.cq_khead(), f.cq_ktail()));
+                    let mut cqe = ptr::null_mut();
+                    let mut seen = 0;
+                    while cqe_iter_next(&mut it, &mut cqe) {
+                        let idx = f.cq_khead().wrapping_add(seen);
+                        assert_eq!(f.cqe_slot(cqe), ((idx & mask) << shift) as usize);
+                        assert_eq!((*cqe).user_data, *next + seen as u64);
+                        seen += 1;
+                    }
+                    assert_eq!(seen, n);
+                    assert_eq!(it.head, it.tail);
+                    assert_eq!(cq_ready(&f.ring), n, "the iterator consumed CQEs");
+                    cq_advance(&mut f.ring, seen);
+                    *next += seen as u64;
+                }
+                _ => {
+                    // One advance for all, as after io_uring_for_each_cqe.
+                    let mut cqe = ptr::null_mut();
+                    assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, None), 0);
+                    assert_eq!((*cqe).user_data, *next);
+                    cq_advance(&mut f.ring, n);
+                    *next += n as u64;
+                }
+            }
+            assert_eq!(cq_ready(&f.ring), 0);
+            let mut cqe = ptr::null_mut();
+            let mut avail = 9;
+            assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, Some(&mut avail)), 0);
+            assert!(cqe.is_null() && avail == 0);
+            let mut none = [ptr::null_mut(); 1];
+            assert_eq!(peek_batch_cqe(&mut f.ring, none.as_mut_ptr(), 1), 0);
+        }
+    }
+
+    #[test]
+    fn cq_indices_wrap_at_2_32() {
+        for flags in [0, sys::IORING_SETUP_CQE32] {
+            for start in [u32::MAX - 30, u32::MAX - 7, u32::MAX - 1, u32::MAX] {
+                let mut f = FakeRing::new(4, 8, flags, 0, start);
+                let (mut posted, mut next) = (0u64, 0u64);
+                for round in 0..80u32 {
+                    let n = 1 + round % 8; // up to a full CQ
+                    for _ in 0..n {
+                        f.kernel_post_cqe(posted, 0, 0);
+                        posted += 1;
+                    }
+                    reap(&mut f, n, round % 4, &mut next);
+                }
+                assert_eq!(next, posted);
+                assert!(f.cq_khead() < start, "indices did not wrap");
+                assert_eq!(f.cq_khead(), f.cq_ktail());
+            }
+        }
+    }
+
+    #[test]
+    fn full_cq_at_the_wrap() {
+        let mut f = FakeRing::new(4, 8, 0, 0, u32::MAX - 3);
+        for i in 0..8 {
+            f.kernel_post_cqe(i, i as i32, 0);
+        }
+        assert_eq!(f.cq_ktail(), 4);
+        // SAFETY: live fake ring.
+        unsafe {
+            assert_eq!(cq_ready(&f.ring), 8);
+            let mut cqes = [ptr::null_mut(); 8];
+            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 8), 8);
+            let uds: Vec<u64> = cqes.iter().map(|c| (**c).user_data).collect();
+            assert_eq!(uds, (0..8).collect::<Vec<u64>>());
+            cq_advance(&mut f.ring, 8);
+            assert_eq!(f.cq_khead(), 4);
+            cq_advance(&mut f.ring, 0);
+            assert_eq!(f.cq_khead(), 4);
+        }
+    }
+
+    #[test]
+    fn mixed_cq_skips_padding_across_the_wrap() {
+        // CQE_MIXED: 16-byte slots; 32-byte CQEs take two; a skip CQE pads the end.
+        let mut f = FakeRing::new(4, 8, sys::IORING_SETUP_CQE_MIXED, 0, u32::MAX - 2);
+        // Slots 5 and 6 get 16-byte CQEs. A 32-byte CQE at slot 7 would straddle the
+        // end: the kernel pads slot 7 with a skip CQE and puts it at slots 0-1, after
+        // the index wrapped past 2^32; then a 16-byte one at slot 2.
+        f.kernel_post_cqe(1, 0, 0);
+        f.kernel_post_cqe(2, 0, 0);
+        f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
+        f.kernel_post_cqe(3, 0, sys::IORING_CQE_F_32);
+        f.kernel_post_cqe(4, 0, 0);
+        // SAFETY: live fake ring.
+        unsafe {
+            assert_eq!(cq_ready(&f.ring), 6);
+            assert!(f.cq_ktail() < 8, "tail did not wrap");
+            let mut got = Vec::new();
+            loop {
+                let mut cqe = ptr::null_mut();
+                assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, None), 0);
+                if cqe.is_null() {
+                    break;
+                }
+                assert_eq!((*cqe).flags & sys::IORING_CQE_F_SKIP, 0, "skip CQE returned");
+                got.push(((*cqe).user_data, cqe_nr(&*cqe)));
+                cq_advance(&mut f.ring, cqe_nr(&*cqe));
+            }
+            assert_eq!(got, [(1, 1), (2, 1), (3, 2), (4, 1)]);
+            assert_eq!(f.cq_khead(), f.cq_ktail());
+        }
+        // The iterator steps over 32-byte CQEs by two slots.
+        f.kernel_post_cqe(5, 0, sys::IORING_CQE_F_32);
+        f.kernel_post_cqe(6, 0, 0);
+        // SAFETY: live fake ring.
+        unsafe {
+            let mut it = cqe_iter_init(&f.ring);
+            let mut cqe = ptr::null_mut();
+            let mut uds = Vec::new();
+            while cqe_iter_next(&mut it, &mut cqe) {
+                uds.push((*cqe).user_data);
+            }
+            assert_eq!(uds, [5, 6]);
+            cq_advance(&mut f.ring, 3);
+            assert_eq!(cq_ready(&f.ring), 0);
+        }
+    }
+
+    #[test]
+    fn internal_timeout_cqes_never_reach_the_app() {
+        let mut f = FakeRing::new(4, 8, 0, 0, u32::MAX - 1);
+        f.ring.features &= !sys::IORING_FEAT_EXT_ARG;
+        // A timeout that completed by count (res 0) is dropped silently...
+        f.kernel_post_cqe(sys::LIBURING_UDATA_TIMEOUT, 0, 0);
+        f.kernel_post_cqe(7, 5, 0);
+        // ...one that expired is reported as -ETIME, with no CQE.
+        f.kernel_post_cqe(sys::LIBURING_UDATA_TIMEOUT, -ETIME, 0);
+        f.kernel_post_cqe(8, 6, 0);
+        // SAFETY: live fake ring.
+        unsafe {
+            let mut cqe = ptr::null_mut();
+            assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, None), 0);
+            assert_eq!(((*cqe).user_data, (*cqe).res), (7, 5));
+            cq_advance(&mut f.ring, 1);
+            assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, None), -ETIME);
+            assert!(cqe.is_null());
+            assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, None), 0);
+            assert_eq!((*cqe).user_data, 8);
+            cq_advance(&mut f.ring, 1);
+            assert_eq!(cq_ready(&f.ring), 0);
+        }
+        // With EXT_ARG that user_data is the application's own.
+        let mut g = FakeRing::new(4, 8, 0, 0, 0);
+        g.kernel_post_cqe(sys::LIBURING_UDATA_TIMEOUT, -ETIME, 0);
+        // SAFETY: live fake ring.
+        unsafe {
+            let mut cqe = ptr::null_mut();
+            assert_eq!(peek_cqe_inner(&mut g.ring, &mut cqe, None), 0);
+            assert_eq!((*cqe).user_data, sys::LIBURING_UDATA_TIMEOUT);
+        }
+    }
 }

@@ -128,3 +128,193 @@ pub unsafe fn do_register(ring: &io_uring, opcode: u32, arg: *const c_void, nr_a
 pub(crate) fn neg(e: rustix::io::Errno) -> i32 {
     -e.raw_os_error()
 }
+
+/// A ring over plain memory, no kernel: the tests play the kernel by moving `khead` /
+/// `ktail` and filling CQEs, so index wraparound at 2^32 can be driven directly.
+#[cfg(test)]
+pub(crate) mod fake {
+    use crate::sys::{self, io_uring, io_uring_cqe, io_uring_sqe};
+    use std::boxed::Box;
+    use std::vec;
+    use std::vec::Vec;
+
+    // Word slots of the fake SQ and CQ ring headers.
+    const HEAD: usize = 0;
+    const TAIL: usize = 1;
+    const MASK: usize = 2;
+    const ENTRIES: usize = 3;
+    const SQ_FLAGS: usize = 4;
+    const SQ_DROPPED: usize = 5;
+    const CQ_OVERFLOW: usize = 4;
+    const CQ_FLAGS: usize = 5;
+
+    pub(crate) struct FakeRing {
+        pub ring: io_uring,
+        sq_words: Vec<u32>,
+        cq_words: Vec<u32>,
+        sqes: Vec<io_uring_sqe>,
+        cqes: Vec<io_uring_cqe>,
+    }
+
+    impl FakeRing {
+        /// SQ/CQ of the given sizes (powers of two) with every index starting at
+        /// `sq_start` / `cq_start`. `flags` are setup flags (SQE128, CQE32, ...).
+        pub(crate) fn new(sq_entries: u32, cq_entries: u32, flags: u32, sq_start: u32, cq_start: u32) -> Box<Self> {
+            let sqe_slots = (sq_entries << super::sqe_shift_from_flags(flags)) as usize;
+            let cqe_slots = (cq_entries << super::cqe_shift_from_flags(flags)) as usize;
+            let mut f = Box::new(FakeRing {
+                ring: io_uring::zeroed(),
+                sq_words: vec![sq_start, sq_start, sq_entries - 1, sq_entries, 0, 0],
+                cq_words: vec![cq_start, cq_start, cq_entries - 1, cq_entries, 0, 0],
+                sqes: vec![io_uring_sqe::default(); sqe_slots],
+                cqes: vec![io_uring_cqe::default(); cqe_slots],
+            });
+            let sw = f.sq_words.as_mut_ptr();
+            let cw = f.cq_words.as_mut_ptr();
+            let r = &mut f.ring;
+            // SAFETY: all offsets are within the six-word vectors.
+            unsafe {
+                r.sq.khead = sw.add(HEAD);
+                r.sq.ktail = sw.add(TAIL);
+                r.sq.kring_mask = sw.add(MASK);
+                r.sq.kring_entries = sw.add(ENTRIES);
+                r.sq.kflags = sw.add(SQ_FLAGS);
+                r.sq.kdropped = sw.add(SQ_DROPPED);
+                r.cq.khead = cw.add(HEAD);
+                r.cq.ktail = cw.add(TAIL);
+                r.cq.kring_mask = cw.add(MASK);
+                r.cq.kring_entries = cw.add(ENTRIES);
+                r.cq.koverflow = cw.add(CQ_OVERFLOW);
+                r.cq.kflags = cw.add(CQ_FLAGS);
+            }
+            r.sq.sqes = f.sqes.as_mut_ptr();
+            r.cq.cqes = f.cqes.as_mut_ptr();
+            let r = &mut f.ring;
+            r.sq.ring_ptr = sw.cast();
+            r.cq.ring_ptr = cw.cast();
+            r.sq.sqe_head = sq_start;
+            r.sq.sqe_tail = sq_start;
+            r.sq.ring_mask = sq_entries - 1;
+            r.sq.ring_entries = sq_entries;
+            r.cq.ring_mask = cq_entries - 1;
+            r.cq.ring_entries = cq_entries;
+            r.flags = flags | sys::IORING_SETUP_NO_SQARRAY;
+            r.features = sys::IORING_FEAT_EXT_ARG | sys::IORING_FEAT_NODROP;
+            f
+        }
+
+        pub(crate) fn sq_khead(&self) -> u32 {
+            self.sq_words[HEAD]
+        }
+
+        pub(crate) fn sq_ktail(&self) -> u32 {
+            self.sq_words[TAIL]
+        }
+
+        pub(crate) fn cq_khead(&self) -> u32 {
+            self.cq_words[HEAD]
+        }
+
+        pub(crate) fn cq_ktail(&self) -> u32 {
+            self.cq_words[TAIL]
+        }
+
+        /// Kernel side: consume up to `max` published SQEs (from `khead` towards
+        /// `ktail`), returning (slot index, user_data) of each, in order.
+        pub(crate) fn kernel_consume_sq(&mut self, max: usize) -> Vec<(usize, u64)> {
+            let shift = super::sqe_shift_from_flags(self.ring.flags);
+            let mask = self.sq_words[MASK];
+            let mut out = Vec::new();
+            let mut head = self.sq_words[HEAD];
+            let tail = self.sq_words[TAIL];
+            while head != tail && out.len() < max {
+                let idx = ((head & mask) << shift) as usize;
+                out.push((idx, self.sqes[idx].user_data));
+                // A 128-byte op on a mixed ring takes two slots.
+                let big = self.ring.flags & sys::IORING_SETUP_SQE_MIXED != 0
+                    && self.sqes[idx].opcode == sys::IORING_OP_NOP128;
+                head = head.wrapping_add(1 + big as u32);
+            }
+            self.sq_words[HEAD] = head;
+            out
+        }
+
+        /// Kernel side: post one CQE (two slots when `flags` has `IORING_CQE_F_32` on a
+        /// mixed ring), moving `ktail`.
+        pub(crate) fn kernel_post_cqe(&mut self, user_data: u64, res: i32, flags: u32) {
+            let shift = super::cqe_shift_from_flags(self.ring.flags);
+            let tail = self.cq_words[TAIL];
+            let idx = ((tail & self.cq_words[MASK]) << shift) as usize;
+            self.cqes[idx] = io_uring_cqe { user_data, res, flags };
+            let slots = if flags & sys::IORING_CQE_F_32 != 0 { 2 } else { 1 };
+            self.cq_words[TAIL] = tail.wrapping_add(slots);
+        }
+
+        /// The CQ slot index of a CQE pointer handed out by the library.
+        pub(crate) fn cqe_slot(&self, cqe: *const io_uring_cqe) -> usize {
+            (cqe as usize - self.cqes.as_ptr() as usize) / core::mem::size_of::<io_uring_cqe>()
+        }
+
+        /// The SQ slot index of an SQE pointer handed out by the library.
+        pub(crate) fn sqe_slot(&self, sqe: *const io_uring_sqe) -> usize {
+            (sqe as usize - self.sqes.as_ptr() as usize) / core::mem::size_of::<io_uring_sqe>()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cq, setup, sq};
+    use crate::sys::{self, io_uring, io_uring_cqe, io_uring_params};
+    use core::ptr;
+
+    /// NOPs through the core on the real kernel: setup, get_sqe, submit, wait, advance.
+    #[test]
+    fn nop_round_trip_on_the_kernel() {
+        let mut ring = io_uring::zeroed();
+        let mut p = io_uring_params::default();
+        // SAFETY: fresh ring and params, no user buffer.
+        let ret = unsafe { setup::queue_init_params(8, &mut ring, &mut p, ptr::null_mut(), 0) };
+        assert_eq!(ret, 0, "queue_init_params");
+        // SAFETY: just set up.
+        assert!(unsafe { super::is_live(&ring) });
+        assert_eq!((ring.sq.ring_entries, ring.cq.ring_entries), (8, 16));
+        for round in 0..50u64 {
+            let n = 1 + round % 8;
+            for i in 0..n {
+                // SAFETY: live ring.
+                let sqe = unsafe { sq::get_sqe(&mut ring) };
+                assert!(!sqe.is_null());
+                // SAFETY: a free slot handed out by get_sqe.
+                let sqe = unsafe { &mut *sqe };
+                crate::prep::rw::nop(sqe);
+                sqe.user_data = round * 100 + i;
+            }
+            // SAFETY: live ring.
+            assert_eq!(unsafe { sq::submit_and_wait(&mut ring, n as u32) }, n as i32);
+            // SAFETY: live ring.
+            assert_eq!(unsafe { cq::cq_ready(&ring) }, n as u32);
+            for i in 0..n {
+                let mut cqe: *mut io_uring_cqe = ptr::null_mut();
+                // SAFETY: live ring.
+                assert_eq!(unsafe { cq::wait_cqe(&mut ring, &mut cqe) }, 0);
+                // SAFETY: wait_cqe returned a ready CQE.
+                let c = unsafe { &*cqe };
+                assert_eq!((c.user_data, c.res), (round * 100 + i, 0));
+                // SAFETY: live ring, one CQE consumed.
+                unsafe { cq::cq_advance(&mut ring, cq::cqe_nr(c)) };
+            }
+        }
+        // A timed wait with nothing pending times out.
+        let ts = sys::__kernel_timespec { tv_sec: 0, tv_nsec: 5_000_000 };
+        let mut cqe: *mut io_uring_cqe = ptr::null_mut();
+        // SAFETY: live ring; ts outlives the call.
+        let ret = unsafe { cq::wait_cqes(&mut ring, &mut cqe, 1, &ts, ptr::null()) };
+        assert_eq!(ret, -sys::errno::ETIME);
+        assert!(cqe.is_null());
+        // SAFETY: live ring, torn down once.
+        unsafe { setup::queue_exit(&mut ring) };
+        // SAFETY: a zeroed ring is not live.
+        assert!(!unsafe { super::is_live(&ring) });
+    }
+}

@@ -208,7 +208,30 @@ pub unsafe fn mmap_rings(fd: i32, p: &io_uring_params, sq: &mut io_uring_sq, cq:
     }
     // SAFETY: mappings made above, offsets checked.
     unsafe { setup_ring_pointers(p, sq, cq) };
+    if !sizes_match(p, sq, cq) {
+        // SAFETY: all three mappings were made above and nothing refers to them.
+        unsafe {
+            let _ = mm::munmap(sq.sqes.cast(), sq.sqes_sz as usize);
+            unmap_rings(sq, cq);
+        }
+        *sq = io_uring_sq::zeroed();
+        *cq = io_uring_cq::zeroed();
+        return -EINVAL;
+    }
     0
+}
+
+/// The ring sizes the kernel wrote into the rings agree with the params the mappings
+/// were sized from (params passed to `io_uring_queue_mmap` come from the caller): the
+/// hot path indexes SQEs and CQEs with these masks.
+fn sizes_match(p: &io_uring_params, sq: &io_uring_sq, cq: &io_uring_cq) -> bool {
+    let pow2 = |n: u32| n != 0 && n & (n - 1) == 0;
+    pow2(sq.ring_entries)
+        && pow2(cq.ring_entries)
+        && sq.ring_entries == p.sq_entries
+        && cq.ring_entries == p.cq_entries
+        && sq.ring_mask == sq.ring_entries - 1
+        && cq.ring_mask == cq.ring_entries - 1
 }
 
 /// Allocates the memory a `NO_MMAP` ring lives in (liburing's `io_uring_alloc_huge`):
@@ -301,6 +324,20 @@ fn close_fd(fd: i32) {
     }
 }
 
+/// Drops a ring that setup created but cannot use. With `REGISTERED_FD_ONLY` the
+/// setup result is a registered-ring index, not a file descriptor: unregistering it
+/// frees the ring, while close(2) would close whatever fd of the app has that number.
+fn release_new_ring(fd: i32, flags: u32) {
+    if flags & sys::IORING_SETUP_REGISTERED_FD_ONLY == 0 {
+        close_fd(fd);
+        return;
+    }
+    let up = sys::io_uring_rsrc_update { offset: fd as u32, ..Default::default() };
+    let opcode = sys::IORING_UNREGISTER_RING_FDS | sys::IORING_REGISTER_USE_REGISTERED_RING;
+    // SAFETY: `up` is a valid rsrc_update for UNREGISTER_RING_FDS.
+    unsafe { sys::syscall::io_uring_register(fd as u32, opcode, &up as *const _ as *const c_void, 1) };
+}
+
 /// Identity-maps SQ array slots to SQE indices (rings with an SQ array).
 ///
 /// # Safety
@@ -384,15 +421,18 @@ unsafe fn queue_init_once(
         }
     } else {
         let region = if ring.sq.ring_sz != 0 { ring.sq.ring_sz } else { ret as usize };
-        if !offsets_fit(p, region, region) {
+        let fits = offsets_fit(p, region, region);
+        if fits {
+            // SAFETY: offsets checked against the region we allocated.
+            unsafe { setup_ring_pointers(p, &mut ring.sq, &mut ring.cq) };
+        }
+        if !fits || !sizes_match(p, &ring.sq, &ring.cq) {
             // SAFETY: the ring was not published anywhere; undo our allocation.
             unsafe { teardown_memory(ring) };
-            close_fd(fd);
+            release_new_ring(fd, p.flags);
             *ring = io_uring::zeroed();
             return -EINVAL;
         }
-        // SAFETY: offsets checked against the region we allocated.
-        unsafe { setup_ring_pointers(p, &mut ring.sq, &mut ring.cq) };
     }
     // SAFETY: pointers set up above.
     unsafe { init_sq_array(ring) };
@@ -520,7 +560,10 @@ pub unsafe fn ring_dontfork(ring: *mut io_uring) -> i32 {
     if r < 0 {
         return r;
     }
-    let r = advise(ring.sq.ring_ptr, ring.sq.ring_sz);
+    // A NO_MMAP ring whose rings share one region with the SQEs records ring_sz 0 (one
+    // allocation to undo); its rings still need covering (liburing skips them).
+    let ring_len = if ring.sq.ring_sz != 0 { ring.sq.ring_sz } else { rings_region_len(ring) };
+    let r = advise(ring.sq.ring_ptr, ring_len);
     if r < 0 {
         return r;
     }
@@ -531,6 +574,18 @@ pub unsafe fn ring_dontfork(ring: *mut io_uring) -> i32 {
         }
     }
     0
+}
+
+/// Bytes from `ring_ptr` to the end of the CQEs (and of the SQ array, when there is one):
+/// the extent of the rings in a single-region `NO_MMAP` ring.
+fn rings_region_len(ring: &io_uring) -> usize {
+    let base = ring.sq.ring_ptr as usize;
+    let cqes_len = ((ring.cq.ring_entries as usize) << cqe_shift_from_flags(ring.flags)) * size_of::<io_uring_cqe>();
+    let mut end = (ring.cq.cqes as usize).saturating_add(cqes_len);
+    if !ring.sq.array.is_null() {
+        end = end.max((ring.sq.array as usize).saturating_add(ring.sq.ring_entries as usize * 4));
+    }
+    end.saturating_sub(base)
 }
 
 /// Bytes of memory a ring with these parameters needs (liburing's `rings_size`).

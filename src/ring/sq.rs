@@ -82,7 +82,7 @@ pub unsafe fn get_sqe128(ring: &mut io_uring) -> *mut io_uring_sqe {
         // SAFETY: slot index within the ring.
         let nop = unsafe { &mut *ring.sq.sqes.add((tail & mask) as usize) };
         *nop = io_uring_sqe::default();
-        nop.opcode = sys::IORING_OP_NOP;
+        crate::prep::rw::nop(nop);
         nop.flags = sys::IOSQE_CQE_SKIP_SUCCESS;
         tail = tail.wrapping_add(1);
     }
@@ -263,4 +263,170 @@ pub(crate) unsafe fn submit_timeout(ring: &mut io_uring, wait_nr: u32, ts: *cons
     sqe.user_data = sys::LIBURING_UDATA_TIMEOUT;
     // SAFETY: live ring.
     unsafe { flush_sq(ring) as i32 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ring::fake::FakeRing;
+
+    /// Queue `n` SQEs with consecutive user_data, checking slots and counters.
+    fn queue(f: &mut FakeRing, n: u32, next_ud: &mut u64) {
+        let shift = sqe_shift_from_flags(f.ring.flags);
+        for _ in 0..n {
+            // SAFETY: the fake ring is live (all pointers set).
+            let ready = unsafe { sq_ready(&f.ring) };
+            let tail = f.ring.sq.sqe_tail;
+            // SAFETY: the fake ring is live (all pointers set).
+            let sqe = unsafe { get_sqe(&mut f.ring) };
+            assert!(!sqe.is_null(), "get_sqe failed with {ready} queued");
+            assert_eq!(f.sqe_slot(sqe), ((tail & f.ring.sq.ring_mask) << shift) as usize);
+            assert_eq!(f.ring.sq.sqe_tail, tail.wrapping_add(1));
+            // SAFETY: a free slot.
+            unsafe { (*sqe).user_data = *next_ud };
+            *next_ud += 1;
+            // SAFETY: live fake ring.
+            assert_eq!(unsafe { sq_ready(&f.ring) }, ready + 1);
+        }
+    }
+
+    #[test]
+    fn sq_indices_wrap_at_2_32() {
+        for flags in [0, sys::IORING_SETUP_SQE128] {
+            for start in [u32::MAX - 20, u32::MAX - 7, u32::MAX - 1, u32::MAX, 0xffff_fff0] {
+                let mut f = FakeRing::new(8, 16, flags, start, 0);
+                let (mut next_ud, mut want_ud) = (0u64, 0u64);
+                for round in 0..64u32 {
+                    let n = 1 + round % 8;
+                    queue(&mut f, n, &mut next_ud);
+                    // SAFETY: live fake ring.
+                    unsafe {
+                        assert_eq!(sq_space_left(&f.ring), 8 - n);
+                        if n == 8 {
+                            assert!(get_sqe(&mut f.ring).is_null(), "get_sqe on a full SQ");
+                            assert!(get_sqe128(&mut f.ring).is_null() || flags == 0);
+                        }
+                    }
+                    let khead = f.sq_khead();
+                    // SAFETY: live fake ring.
+                    let pending = unsafe { flush_sq(&mut f.ring) };
+                    assert_eq!(pending, n, "flush_sq pending");
+                    assert_eq!(f.sq_ktail(), khead.wrapping_add(n), "ktail published");
+                    assert_eq!(f.ring.sq.sqe_head, f.ring.sq.sqe_tail);
+                    // The kernel takes them in two steps; the counters follow.
+                    let first = (n as usize).div_ceil(2);
+                    let mut got = f.kernel_consume_sq(first);
+                    // SAFETY: live fake ring.
+                    unsafe {
+                        assert_eq!(sq_ready(&f.ring), n - first as u32);
+                        assert_eq!(sq_space_left(&f.ring), 8 - (n - first as u32));
+                        // Nothing new: flush republishes nothing, reports what is left.
+                        assert_eq!(flush_sq(&mut f.ring), n - first as u32);
+                    }
+                    got.extend(f.kernel_consume_sq(usize::MAX));
+                    for (_, ud) in got {
+                        assert_eq!(ud, want_ud, "SQE order");
+                        want_ud += 1;
+                    }
+                    // SAFETY: live fake ring.
+                    unsafe {
+                        assert_eq!(sq_ready(&f.ring), 0);
+                        assert_eq!(flush_sq(&mut f.ring), 0);
+                    }
+                }
+                assert_eq!(want_ud, next_ud);
+                // 64 rounds moved the indices well past 2^32.
+                assert!(f.sq_khead() < start && f.ring.sq.sqe_tail == f.sq_khead());
+            }
+        }
+    }
+
+    #[test]
+    fn sq_full_across_the_wrap() {
+        // head just below 2^32, tail wraps while filling.
+        let mut f = FakeRing::new(4, 8, 0, u32::MAX - 1, 0);
+        let mut ud = 0;
+        queue(&mut f, 4, &mut ud);
+        assert_eq!(f.ring.sq.sqe_tail, 2);
+        // SAFETY: live fake ring.
+        unsafe {
+            assert!(get_sqe(&mut f.ring).is_null());
+            assert_eq!(sq_space_left(&f.ring), 0);
+            assert_eq!(flush_sq(&mut f.ring), 4);
+        }
+        f.kernel_consume_sq(1);
+        // SAFETY: live fake ring.
+        unsafe {
+            assert_eq!(sq_space_left(&f.ring), 1);
+            assert!(!get_sqe(&mut f.ring).is_null());
+            assert!(get_sqe(&mut f.ring).is_null());
+        }
+    }
+
+    #[test]
+    fn get_sqe_clears_stale_fields() {
+        let mut f = FakeRing::new(2, 4, 0, u32::MAX, 0);
+        for _ in 0..5 {
+            // SAFETY: live fake ring; slots handed out by get_sqe.
+            unsafe {
+                let sqe = &mut *get_sqe(&mut f.ring);
+                assert_eq!((sqe.flags, sqe.ioprio, sqe.op_flags, sqe.buf_index, sqe.personality), (0, 0, 0, 0, 0));
+                assert_eq!((sqe.splice_fd_in, sqe.addr3, sqe.__pad2), (0, 0, [0]));
+                sqe.flags = 0xff;
+                sqe.ioprio = 0xffff;
+                sqe.op_flags = !0;
+                sqe.buf_index = 7;
+                sqe.personality = 9;
+                sqe.splice_fd_in = -1;
+                sqe.addr3 = !0;
+                sqe.__pad2 = [!0];
+                flush_sq(&mut f.ring);
+            }
+            f.kernel_consume_sq(usize::MAX);
+        }
+    }
+
+    #[test]
+    fn mixed_sqe128_pads_at_the_ring_end_across_the_wrap() {
+        // Tail at the last slot (index 3) just before 2^32.
+        let mut f = FakeRing::new(4, 8, sys::IORING_SETUP_SQE_MIXED, u32::MAX, 0);
+        assert_eq!(f.ring.sq.sqe_tail & f.ring.sq.ring_mask, 3);
+        // SAFETY: live fake ring; pointers handed out by the library.
+        unsafe {
+            let big = get_sqe128(&mut f.ring);
+            assert!(!big.is_null());
+            // A skip-success NOP fills slot 3, the pair starts at slot 0.
+            assert_eq!(f.sqe_slot(big), 0);
+            let pad = &*f.ring.sq.sqes.add(3);
+            assert_eq!(pad.opcode, sys::IORING_OP_NOP);
+            assert_eq!(pad.flags, sys::IOSQE_CQE_SKIP_SUCCESS);
+            assert_eq!(f.ring.sq.sqe_tail, 2); // u32::MAX + 3
+            (*big).opcode = sys::IORING_OP_NOP128;
+            (*big).user_data = 128;
+            assert_eq!(sq_ready(&f.ring), 3);
+            // One slot left: no pair fits, a single SQE does.
+            assert!(get_sqe128(&mut f.ring).is_null());
+            let one = get_sqe(&mut f.ring);
+            assert_eq!(f.sqe_slot(one), 2);
+            assert!(get_sqe(&mut f.ring).is_null());
+            assert_eq!(flush_sq(&mut f.ring), 4);
+        }
+        let got = f.kernel_consume_sq(usize::MAX);
+        assert_eq!(got.iter().map(|g| g.0).collect::<std::vec::Vec<_>>(), [3, 0, 2]);
+        // In the middle of the ring no padding is needed.
+        // SAFETY: live fake ring.
+        unsafe {
+            assert_eq!(f.ring.sq.sqe_tail & 3, 3);
+            let one = get_sqe(&mut f.ring);
+            assert_eq!(f.sqe_slot(one), 3);
+            let tail = f.ring.sq.sqe_tail;
+            let big = get_sqe128(&mut f.ring);
+            assert_eq!(f.sqe_slot(big), (tail & 3) as usize);
+            assert_eq!(f.ring.sq.sqe_tail, tail.wrapping_add(2));
+        }
+        // A plain ring has no 128-byte SQEs.
+        let mut plain = FakeRing::new(4, 8, 0, 0, 0);
+        // SAFETY: live fake ring.
+        assert!(unsafe { get_sqe128(&mut plain.ring) }.is_null());
+    }
 }

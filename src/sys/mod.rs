@@ -93,6 +93,9 @@ impl io_uring_sqe {
     }
 }
 
+/// `sqe->file_index` value asking the kernel to pick a free direct-descriptor slot.
+pub const IORING_FILE_INDEX_ALLOC: u32 = !0;
+
 /// One completion queue entry (16 bytes; 32 with `IORING_SETUP_CQE32`).
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]

@@ -1,0 +1,252 @@
+//! Benchmark: io_urine's safe Rust API against tokio's `io-uring` crate, on the same
+//! kernel, interleaved round by round so both see the same machine state.
+//!
+//! Workloads:
+//! - `nop32`: batches of 32 NOPs: push 32, `submit_and_wait(32)`, reap 32.
+//! - `read4k`: batches of 32 reads of 4 KiB from a page-cached temporary file.
+//!
+//! Each round times a fixed number of batches; rounds alternate between the two
+//! libraries (which one goes first alternates too). The report gives the median time
+//! per operation of each and `ratio = tokio / io_urine` (>= 1.00: io_urine at least as
+//! fast). `IO_URINE_BENCH_ROUNDS` overrides the number of rounds per library.
+//!
+//! Run: `cargo bench --bench ring` (or `make bench`).
+
+use std::fs::{File, OpenOptions};
+use std::hint::black_box;
+use std::io::Write as _;
+use std::os::fd::AsRawFd;
+use std::time::Instant;
+
+const BATCH: usize = 32;
+const ENTRIES: u32 = 256;
+const BLOCK: usize = 4096;
+const FILE_BLOCKS: usize = 256; // 1 MiB
+
+/// One library's implementation of the workloads.
+trait Lib {
+    const NAME: &'static str;
+    fn nop_batches(&mut self, batches: usize) -> u64;
+    fn read_batches(&mut self, fd: i32, bufs: &mut [[u8; BLOCK]], batches: usize) -> u64;
+}
+
+struct Urine {
+    ring: io_urine::IoUring,
+    cqes: [io_urine::Cqe; BATCH],
+}
+
+impl Lib for Urine {
+    const NAME: &'static str = "io_urine";
+
+    fn nop_batches(&mut self, batches: usize) -> u64 {
+        let mut sum = 0u64;
+        for b in 0..batches {
+            for i in 0..BATCH {
+                let op = io_urine::ops::Nop::new().user_data((b * BATCH + i) as u64);
+                self.ring.push(&op).expect("sq full");
+            }
+            self.ring.submit_and_wait(BATCH as u32).expect("submit");
+            let n = self.ring.copy_cqes(&mut self.cqes, BATCH as u32).expect("reap");
+            assert_eq!(n, BATCH);
+            for c in &self.cqes[..n] {
+                sum = sum.wrapping_add(c.user_data());
+            }
+        }
+        sum
+    }
+
+    fn read_batches(&mut self, fd: i32, bufs: &mut [[u8; BLOCK]], batches: usize) -> u64 {
+        let mut sum = 0u64;
+        for b in 0..batches {
+            for (i, buf) in bufs.iter_mut().enumerate() {
+                let off = (((b * BATCH + i) % FILE_BLOCKS) * BLOCK) as u64;
+                // SAFETY: the buffer outlives the batch, which is reaped below.
+                let op = unsafe { io_urine::ops::Read::new(fd, buf.as_mut_ptr(), BLOCK as u32) }
+                    .offset(off)
+                    .user_data(i as u64);
+                self.ring.push(&op).expect("sq full");
+            }
+            self.ring.submit_and_wait(BATCH as u32).expect("submit");
+            let n = self.ring.copy_cqes(&mut self.cqes, BATCH as u32).expect("reap");
+            assert_eq!(n, BATCH);
+            for c in &self.cqes[..n] {
+                assert_eq!(c.res(), BLOCK as i32);
+                sum = sum.wrapping_add(c.user_data());
+            }
+        }
+        sum
+    }
+}
+
+struct Tokio {
+    ring: io_uring::IoUring,
+}
+
+impl Lib for Tokio {
+    const NAME: &'static str = "io-uring";
+
+    fn nop_batches(&mut self, batches: usize) -> u64 {
+        let mut sum = 0u64;
+        for b in 0..batches {
+            {
+                let mut sq = self.ring.submission();
+                for i in 0..BATCH {
+                    let e = io_uring::opcode::Nop::new().build().user_data((b * BATCH + i) as u64);
+                    // SAFETY: a NOP references no memory.
+                    unsafe { sq.push(&e) }.expect("sq full");
+                }
+            }
+            self.ring.submit_and_wait(BATCH).expect("submit");
+            let mut n = 0;
+            for c in self.ring.completion() {
+                sum = sum.wrapping_add(c.user_data());
+                n += 1;
+            }
+            assert_eq!(n, BATCH);
+        }
+        sum
+    }
+
+    fn read_batches(&mut self, fd: i32, bufs: &mut [[u8; BLOCK]], batches: usize) -> u64 {
+        let mut sum = 0u64;
+        for b in 0..batches {
+            {
+                let mut sq = self.ring.submission();
+                for (i, buf) in bufs.iter_mut().enumerate() {
+                    let off = (((b * BATCH + i) % FILE_BLOCKS) * BLOCK) as u64;
+                    let e = io_uring::opcode::Read::new(io_uring::types::Fd(fd), buf.as_mut_ptr(), BLOCK as u32)
+                        .offset(off)
+                        .build()
+                        .user_data(i as u64);
+                    // SAFETY: the buffer outlives the batch, which is reaped below.
+                    unsafe { sq.push(&e) }.expect("sq full");
+                }
+            }
+            self.ring.submit_and_wait(BATCH).expect("submit");
+            let mut n = 0;
+            for c in self.ring.completion() {
+                assert_eq!(c.result(), BLOCK as i32);
+                sum = sum.wrapping_add(c.user_data());
+                n += 1;
+            }
+            assert_eq!(n, BATCH);
+        }
+        sum
+    }
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Runs `rounds` alternating rounds of `f` on both libraries; returns median ns/op.
+fn compare(
+    name: &str,
+    rounds: usize,
+    ops_per_round: usize,
+    urine: &mut Urine,
+    tokio: &mut Tokio,
+    mut f_u: impl FnMut(&mut Urine) -> u64,
+    mut f_t: impl FnMut(&mut Tokio) -> u64,
+) -> (f64, f64) {
+    // Warm-up.
+    black_box(f_u(urine));
+    black_box(f_t(tokio));
+    let mut tu = Vec::with_capacity(rounds);
+    let mut tt = Vec::with_capacity(rounds);
+    for r in 0..rounds {
+        let mut time_u = |u: &mut Urine| {
+            let t = Instant::now();
+            black_box(f_u(u));
+            t.elapsed().as_nanos() as f64 / ops_per_round as f64
+        };
+        let mut time_t = |k: &mut Tokio| {
+            let t = Instant::now();
+            black_box(f_t(k));
+            t.elapsed().as_nanos() as f64 / ops_per_round as f64
+        };
+        if r % 2 == 0 {
+            tu.push(time_u(urine));
+            tt.push(time_t(tokio));
+        } else {
+            tt.push(time_t(tokio));
+            tu.push(time_u(urine));
+        }
+    }
+    let mu = median(&mut tu);
+    let mt = median(&mut tt);
+    println!(
+        "| {name:<8} | {:>14.1} | {:>14.1} | {:>6.3} |",
+        mu,
+        mt,
+        mt / mu
+    );
+    (mu, mt)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing useful: keep
+    // that run short.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let rounds: usize = std::env::var("IO_URINE_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if quick { 3 } else { 41 });
+    let batches = if quick { 50 } else { 2000 };
+
+    let mut urine = Urine { ring: io_urine::IoUring::new(ENTRIES).expect("io_urine ring"), cqes: [io_urine::Cqe::default(); BATCH] };
+    let mut tokio = Tokio { ring: io_uring::IoUring::new(ENTRIES).expect("io-uring ring") };
+
+    // A page-cached 1 MiB file with known contents.
+    let path = std::env::temp_dir().join(format!("io_urine_bench_{}", std::process::id()));
+    let mut file: File = OpenOptions::new().read(true).write(true).create(true).truncate(true).open(&path).expect("tmp file");
+    let block: Vec<u8> = (0..BLOCK).map(|i| (i % 251) as u8).collect();
+    for _ in 0..FILE_BLOCKS {
+        file.write_all(&block).expect("write");
+    }
+    file.sync_all().expect("sync");
+    std::fs::remove_file(&path).expect("unlink");
+    let fd = file.as_raw_fd();
+    let mut bufs_u = vec![[0u8; BLOCK]; BATCH];
+    let mut bufs_t = vec![[0u8; BLOCK]; BATCH];
+
+    println!("io_urine vs tokio io-uring: {rounds} alternating rounds each, median ns per operation");
+    println!("| workload | io_urine ns/op | io-uring ns/op | ratio  |");
+    println!("|----------|----------------|----------------|--------|");
+    let nop = compare(
+        "nop32",
+        rounds,
+        batches * BATCH,
+        &mut urine,
+        &mut tokio,
+        |u| u.nop_batches(batches),
+        |t| t.nop_batches(batches),
+    );
+    let read = compare(
+        "read4k",
+        rounds,
+        (batches / 4).max(1) * BATCH,
+        &mut urine,
+        &mut tokio,
+        |u| u.read_batches(fd, &mut bufs_u, (batches / 4).max(1)),
+        |t| t.read_batches(fd, &mut bufs_t, (batches / 4).max(1)),
+    );
+    // The data read must be the file's.
+    assert!(bufs_u.iter().all(|b| b[..] == block[..]));
+    assert!(bufs_t.iter().all(|b| b[..] == block[..]));
+    let _ = (Urine::NAME, Tokio::NAME);
+    println!("ratio = io-uring time / io_urine time (>= 1.00: io_urine at least as fast)");
+    if !quick {
+        for (name, (u, t)) in [("nop32", nop), ("read4k", read)] {
+            if t / u < 1.0 {
+                println!("NOTE: {name}: io_urine slower than io-uring ({:.3})", t / u);
+            }
+        }
+    }
+}

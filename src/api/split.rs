@@ -1,0 +1,145 @@
+//! The two halves of a split ring: one thread submits, another reaps.
+//!
+//! Soundness: the halves never write the same memory. The submission half owns the
+//! ring struct's SQ bookkeeping (`sqe_head`/`sqe_tail`) and the SQ ring's tail; the
+//! completion half works on a private copy of the (immutable after setup) pointers and
+//! writes only the CQ ring's head. Shared words are accessed atomically by the core:
+//! kernel-written indices with acquire loads, ours with release stores. Neither half
+//! calls a core function that touches the other half's state (the submission half
+//! never peeks completions; the completion half never queues SQEs, so its timed wait
+//! requires `FEAT_EXT_ARG`).
+
+use super::queue::{self, Completions};
+use super::{Cqe, EnterError, PrepSqe, PushError, Sqe};
+use crate::sys::io_uring;
+use core::marker::PhantomData;
+use core::time::Duration;
+
+/// The submission half of a split [`IoUring`](crate::IoUring): `Send`, not `Sync`,
+/// not `Clone`.
+pub struct SubmissionQueue<'a> {
+    ring: &'a mut io_uring,
+}
+
+/// The completion half of a split [`IoUring`](crate::IoUring): `Send`, not `Sync`,
+/// not `Clone`.
+///
+/// Completions of owned-buffer operations reaped here do not return their buffers
+/// (they stay with the ring until it is dropped, and are then leaked); reap those
+/// through the unsplit ring.
+pub struct CompletionQueue<'a> {
+    ring: io_uring,
+    _ring: PhantomData<&'a mut io_uring>,
+}
+
+// SAFETY: see the module comment: the submission half only writes SQ state, which no
+// other handle touches while the split lasts, and the kernel-shared words it uses are
+// accessed with atomics.
+unsafe impl Send for SubmissionQueue<'_> {}
+// SAFETY: as above, for the CQ side.
+unsafe impl Send for CompletionQueue<'_> {}
+
+pub(crate) fn split(ring: &mut io_uring) -> (SubmissionQueue<'_>, CompletionQueue<'_>) {
+    // SAFETY: `io_uring` is plain data (pointers into the mappings, sizes, flags) with
+    // no Drop; the copy is never torn down, and it only lives while `ring` is borrowed.
+    let copy = unsafe { core::ptr::read(ring) };
+    (SubmissionQueue { ring }, CompletionQueue { ring: copy, _ring: PhantomData })
+}
+
+impl SubmissionQueue<'_> {
+    /// A free slot (reset to `NOP`), or [`PushError::QueueFull`].
+    #[inline]
+    pub fn get_sqe(&mut self) -> Result<Sqe<'_>, PushError> {
+        queue::get_sqe(self.ring)
+    }
+
+    /// Queues one operation.
+    #[inline]
+    pub fn push<O: PrepSqe>(&mut self, op: &O) -> Result<(), PushError> {
+        queue::push(self.ring, op)
+    }
+
+    /// Queues all of `ops` or none.
+    pub fn push_multiple<O: PrepSqe>(&mut self, ops: &[O]) -> Result<(), PushError> {
+        queue::push_multiple(self.ring, ops)
+    }
+
+    /// Sends queued submissions to the kernel.
+    #[inline]
+    pub fn submit(&mut self) -> Result<u32, EnterError> {
+        queue::submit(self.ring)
+    }
+
+    /// Submits and blocks until at least `want` completions are ready (the completion
+    /// half consumes them).
+    #[inline]
+    pub fn submit_and_wait(&mut self, want: u32) -> Result<u32, EnterError> {
+        queue::submit_and_wait(self.ring, want)
+    }
+
+    /// With SQPOLL, waits for a free slot.
+    pub fn sq_wait(&mut self) -> Result<(), EnterError> {
+        queue::sq_wait(self.ring)
+    }
+
+    /// Free slots.
+    #[inline]
+    pub fn sq_space_left(&self) -> u32 {
+        queue::sq_space_left(self.ring)
+    }
+
+    /// Queued, not yet consumed submissions.
+    #[inline]
+    pub fn sq_ready(&self) -> u32 {
+        queue::sq_ready(self.ring)
+    }
+}
+
+impl CompletionQueue<'_> {
+    /// The next ready completion, not consumed.
+    #[inline]
+    pub fn peek_cqe(&mut self) -> Option<Cqe> {
+        queue::peek_cqe(&mut self.ring)
+    }
+
+    /// The next completion, waiting if needed; not consumed.
+    #[inline]
+    pub fn wait_cqe(&mut self) -> Result<Cqe, EnterError> {
+        queue::wait_cqe(&mut self.ring)
+    }
+
+    /// [`wait_cqe`](Self::wait_cqe) with a timeout; needs `FEAT_EXT_ARG` (else
+    /// `EOPNOTSUPP`).
+    pub fn wait_cqe_timeout(&mut self, timeout: Duration) -> Result<Cqe, EnterError> {
+        queue::wait_cqe_timeout(&mut self.ring, 1, timeout, true)
+    }
+
+    /// Consumes the head completion; false when there was none.
+    #[inline]
+    pub fn cqe_seen(&mut self) -> bool {
+        queue::cqe_seen(&mut self.ring)
+    }
+
+    /// Copies and consumes up to `out.len()` completions after waiting for `wait_nr`,
+    /// with one head store.
+    #[inline]
+    pub fn copy_cqes(&mut self, out: &mut [Cqe], wait_nr: u32) -> Result<usize, EnterError> {
+        queue::copy_cqes(&mut self.ring, out, wait_nr)
+    }
+
+    /// Iterates over and consumes the ready completions.
+    #[inline]
+    pub fn completions(&mut self) -> Completions<'_> {
+        Completions::new(
+            &mut self.ring,
+            #[cfg(feature = "alloc")]
+            None,
+        )
+    }
+
+    /// Completions ready to be consumed.
+    #[inline]
+    pub fn cq_ready(&self) -> u32 {
+        queue::cq_ready(&self.ring)
+    }
+}
