@@ -4,6 +4,14 @@
  * the ones liburing makes static inline, is a real exported symbol of liburing.so.2
  * and liburing-ffi.so.2, so any language can call it.
  */
+/* As liburing.h does: glibc exposes sigset_t only with _XOPEN_SOURCE, musl cpu_set_t only
+ * with _GNU_SOURCE; both must be set before the first system header. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 500
+#endif
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 
 #ifndef LIBURING_H
 #define LIBURING_H

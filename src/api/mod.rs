@@ -14,6 +14,7 @@ extern crate alloc;
 #[macro_use]
 mod ops_macro;
 
+mod buf_ring;
 mod cqe;
 mod error;
 mod flags;
@@ -26,6 +27,7 @@ mod ring;
 mod split;
 mod sqe;
 
+pub use buf_ring::{BufRing, Buffer};
 pub use cqe::{Cqe, Cqe32};
 pub use error::{CqeError, EnterError, Errno, InitError, PushError, RegisterError};
 pub use flags::{Features, SqeFlags};

@@ -314,7 +314,7 @@ impl IoUring {
         arg: *const c_void,
         size: usize,
     ) -> Result<u32, EnterError> {
-        let flags = flags | crate::ring::ring_enter_flags(&self.ring) as u32;
+        let flags = flags | crate::ring::ring_enter_flags(&self.ring);
         // SAFETY: forwarded caller contract.
         queue::enter_result(unsafe { crate::ring::enter(&self.ring, to_submit, min_complete, flags, arg, size) })
     }
