@@ -5,11 +5,15 @@
 #   make test       every test: Rust unit tests, C tests, ABI checks, differential, qemu
 #   make demo       build and run examples/demo.c on our library
 #   make install    PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib INCLUDEDIR=$(PREFIX)/include
+#                   MANDIR=$(PREFIX)/share/man (man pages go to $(MANDIR)/man3)
+#   make man        build/man/man3: one man page per function, from liburing.h's doc comments
+#   make test-consumers  C/C++ (pkg-config, install), Zig, Go and Rust (liburing-rs) programs
 
 VERSION     := 2.15
 PREFIX      ?= /usr/local
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
 DESTDIR     ?=
 CC          ?= cc
 CARGO       ?= cargo
@@ -23,7 +27,7 @@ RUSTLIB     := target/release/libio_urine.a
 SRCS        := $(shell find src -name '*.rs') Cargo.toml build.rs cbindgen.toml
 HEADERS     := include/liburing.h $(wildcard include/liburing/*.h include/liburing/io_uring/*.h)
 
-.PHONY: all header test test-rust test-c check-symbols demo install uninstall clean bench
+.PHONY: all header test test-rust test-c check-symbols demo install uninstall clean bench man test-consumers
 all: $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(LIB)/liburing.a \
      $(INC)/liburing.h $(LIB)/pkgconfig/liburing.pc
 
@@ -105,10 +109,20 @@ test-rust:
 test-c: all
 	tests/run-c-tests
 
+# Section-3 man pages generated from the header's doc comments (tools/gen-man).
+MANPAGES    = $(shell tools/gen-man --list --header include/liburing.h 2>/dev/null)
+man: $(B)/man/man3/.stamp
+$(B)/man/man3/.stamp: $(INC)/liburing.h tools/gen-man
+	tools/gen-man --check --header $(INC)/liburing.h --out $(B)/man/man3
+	@touch $@
+
+test-consumers: all
+	tests/consumers/run
+
 test: all
 	tests/run-all
 
-install: all
+install: all man
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring
 	install -m 755 $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf liburing.so.$(VERSION) $(DESTDIR)$(LIBDIR)/liburing.so.2
@@ -123,6 +137,8 @@ install: all
 	for f in pkgconfig/*.pc.in; do \
 	  sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	      -e 's|@VERSION@|$(VERSION)|' $$f > $(DESTDIR)$(LIBDIR)/pkgconfig/$$(basename $$f .in); done
+	install -d $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(B)/man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,liburing.so.$(VERSION) liburing.so.2 liburing.so libio_urine.so \
@@ -133,6 +149,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring/,$(notdir $(wildcard include/liburing/io_uring/*.h)))
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/liburing
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(addsuffix .3,$(MANPAGES)))
 
 clean:
 	rm -rf $(B)

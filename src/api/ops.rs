@@ -65,8 +65,9 @@ pub enum CancelTarget {
 }
 
 /// Conversion of a constructor argument into the field's type: the identity for every
-/// type, plus file targets from descriptors ([`i32`], [`Fixed`](super::Fixed),
-/// `BorrowedFd`, `&File`) and cancel targets from `user_data` ([`u64`]). Unlike `Into`,
+/// type, raw pointers from references, file targets from descriptors ([`i32`],
+/// [`Fixed`](super::Fixed), `BorrowedFd`, `&File`) and cancel targets from `user_data`
+/// ([`u64`]). Unlike `Into`,
 /// it keeps integer literals typed by the field (`Read::new(fd, buf, 11)`).
 pub trait IntoArg<T> {
     /// Converts.
@@ -76,6 +77,27 @@ pub trait IntoArg<T> {
 impl<T> IntoArg<T> for T {
     #[inline(always)]
     fn into_arg(self) -> T {
+        self
+    }
+}
+
+impl<T> IntoArg<*const T> for &T {
+    #[inline(always)]
+    fn into_arg(self) -> *const T {
+        self
+    }
+}
+
+impl<T> IntoArg<*mut T> for &mut T {
+    #[inline(always)]
+    fn into_arg(self) -> *mut T {
+        self
+    }
+}
+
+impl<T> IntoArg<*const T> for &mut T {
+    #[inline(always)]
+    fn into_arg(self) -> *const T {
         self
     }
 }

@@ -17,12 +17,35 @@ use core::time::Duration;
 
 /// The submission half of a split [`IoUring`](crate::IoUring): `Send`, not `Sync`,
 /// not `Clone`.
+///
+/// ```compile_fail
+/// fn is_sync<T: Sync>() {}
+/// is_sync::<io_urine::SubmissionQueue<'static>>();
+/// ```
+///
+/// ```compile_fail
+/// fn is_clone<T: Clone>() {}
+/// is_clone::<io_urine::SubmissionQueue<'static>>();
+/// ```
 pub struct SubmissionQueue<'a> {
     ring: &'a mut io_uring,
 }
 
 /// The completion half of a split [`IoUring`](crate::IoUring): `Send`, not `Sync`,
 /// not `Clone`.
+///
+/// ```compile_fail
+/// fn is_sync<T: Sync>() {}
+/// is_sync::<io_urine::CompletionQueue<'static>>();
+/// ```
+///
+/// ```compile_fail
+/// fn is_clone<T: Clone>() {}
+/// is_clone::<io_urine::CompletionQueue<'static>>();
+/// ```
+///
+/// Rings set up with `DEFER_TASKRUN` must wait for completions on the submitting
+/// thread (the kernel answers `EEXIST` otherwise).
 ///
 /// Completions of owned-buffer operations reaped here do not return their buffers
 /// (they stay with the ring until it is dropped, and are then leaked); reap those

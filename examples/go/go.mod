@@ -1,0 +1,3 @@
+module iourine.example/go-consumer
+
+go 1.19
