@@ -27,14 +27,15 @@ RUSTLIB     := target/release/libio_urine.a
 SRCS        := $(shell find src -name '*.rs') Cargo.toml build.rs cbindgen.toml
 HEADERS     := include/liburing.h $(wildcard include/liburing/*.h include/liburing/io_uring/*.h)
 
-.PHONY: all header test test-rust test-c check-symbols demo install uninstall clean bench man test-consumers
+.PHONY: FORCE all header test test-rust test-c check-symbols demo install uninstall clean bench man test-consumers
 all: $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(LIB)/liburing.a \
      $(INC)/liburing.h $(LIB)/pkgconfig/liburing.pc
 
 # The C build: no_std, panic handler on, header checked against the committed one.
-$(RUSTLIB): $(SRCS) $(HEADERS)
+# Always asks cargo (which rebuilds only what changed): a `cargo test --release` or
+# `cargo bench` may have replaced target/release/libio_urine.a with a std build.
+$(RUSTLIB): FORCE
 	$(CARGO) build --release --no-default-features --features capi,header
-	@touch $@
 
 # One relocatable object in which only liburing's API stays global: the static archives
 # then never clash with libc (memcpy …) or with another Rust library's symbols.

@@ -8,7 +8,8 @@
 //! Each round times a fixed number of batches; rounds alternate between the two
 //! libraries (which one goes first alternates too). The report gives the median time
 //! per operation of each and `ratio = tokio / io_urine` (>= 1.00: io_urine at least as
-//! fast). `IO_URINE_BENCH_ROUNDS` overrides the number of rounds per library.
+//! fast), computed per round pair and reported as the median with its interquartile
+//! range. `IO_URINE_BENCH_ROUNDS` overrides the number of rounds per library.
 //!
 //! Run: `cargo bench --bench ring` (or `make bench`).
 
@@ -23,11 +24,16 @@ const ENTRIES: u32 = 256;
 const BLOCK: usize = 4096;
 const FILE_BLOCKS: usize = 256; // 1 MiB
 
+/// A page-aligned 4 KiB buffer (both libraries read into identically aligned memory).
+#[derive(Clone, Copy)]
+#[repr(C, align(4096))]
+struct Page([u8; BLOCK]);
+
 /// One library's implementation of the workloads.
 trait Lib {
     const NAME: &'static str;
     fn nop_batches(&mut self, batches: usize) -> u64;
-    fn read_batches(&mut self, fd: i32, bufs: &mut [[u8; BLOCK]], batches: usize) -> u64;
+    fn read_batches(&mut self, fd: i32, bufs: &mut [Page], batches: usize) -> u64;
 }
 
 struct Urine {
@@ -55,13 +61,13 @@ impl Lib for Urine {
         sum
     }
 
-    fn read_batches(&mut self, fd: i32, bufs: &mut [[u8; BLOCK]], batches: usize) -> u64 {
+    fn read_batches(&mut self, fd: i32, bufs: &mut [Page], batches: usize) -> u64 {
         let mut sum = 0u64;
         for b in 0..batches {
             for (i, buf) in bufs.iter_mut().enumerate() {
                 let off = (((b * BATCH + i) % FILE_BLOCKS) * BLOCK) as u64;
                 // SAFETY: the buffer outlives the batch, which is reaped below.
-                let op = unsafe { io_urine::ops::Read::new(fd, buf.as_mut_ptr(), BLOCK as u32) }
+                let op = unsafe { io_urine::ops::Read::new(fd, buf.0.as_mut_ptr(), BLOCK as u32) }
                     .offset(off)
                     .user_data(i as u64);
                 self.ring.push(&op).expect("sq full");
@@ -107,14 +113,14 @@ impl Lib for Tokio {
         sum
     }
 
-    fn read_batches(&mut self, fd: i32, bufs: &mut [[u8; BLOCK]], batches: usize) -> u64 {
+    fn read_batches(&mut self, fd: i32, bufs: &mut [Page], batches: usize) -> u64 {
         let mut sum = 0u64;
         for b in 0..batches {
             {
                 let mut sq = self.ring.submission();
                 for (i, buf) in bufs.iter_mut().enumerate() {
                     let off = (((b * BATCH + i) % FILE_BLOCKS) * BLOCK) as u64;
-                    let e = io_uring::opcode::Read::new(io_uring::types::Fd(fd), buf.as_mut_ptr(), BLOCK as u32)
+                    let e = io_uring::opcode::Read::new(io_uring::types::Fd(fd), buf.0.as_mut_ptr(), BLOCK as u32)
                         .offset(off)
                         .build()
                         .user_data(i as u64);
@@ -145,7 +151,10 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-/// Runs `rounds` alternating rounds of `f` on both libraries; returns median ns/op.
+/// Runs `rounds` alternating rounds of `f` on both libraries. Returns the median
+/// ns/op of each and the median of the per-round ratios (tokio / io_urine of the same
+/// round pair, which cancels load drifts on a shared machine), with its interquartile
+/// range.
 fn compare(
     name: &str,
     rounds: usize,
@@ -154,12 +163,13 @@ fn compare(
     tokio: &mut Tokio,
     mut f_u: impl FnMut(&mut Urine) -> u64,
     mut f_t: impl FnMut(&mut Tokio) -> u64,
-) -> (f64, f64) {
+) -> f64 {
     // Warm-up.
     black_box(f_u(urine));
     black_box(f_t(tokio));
     let mut tu = Vec::with_capacity(rounds);
     let mut tt = Vec::with_capacity(rounds);
+    let mut ratios = Vec::with_capacity(rounds);
     for r in 0..rounds {
         let mut time_u = |u: &mut Urine| {
             let t = Instant::now();
@@ -171,41 +181,43 @@ fn compare(
             black_box(f_t(k));
             t.elapsed().as_nanos() as f64 / ops_per_round as f64
         };
-        if r % 2 == 0 {
-            tu.push(time_u(urine));
-            tt.push(time_t(tokio));
+        let (u, t) = if r % 2 == 0 {
+            let u = time_u(urine);
+            (u, time_t(tokio))
         } else {
-            tt.push(time_t(tokio));
-            tu.push(time_u(urine));
-        }
+            let t = time_t(tokio);
+            (time_u(urine), t)
+        };
+        tu.push(u);
+        tt.push(t);
+        ratios.push(t / u);
     }
     let mu = median(&mut tu);
     let mt = median(&mut tt);
-    println!(
-        "| {name:<8} | {:>14.1} | {:>14.1} | {:>6.3} |",
-        mu,
-        mt,
-        mt / mu
-    );
-    (mu, mt)
+    let mr = median(&mut ratios);
+    let (q1, q3) = (ratios[ratios.len() / 4], ratios[ratios.len() * 3 / 4]);
+    println!("| {name:<8} | {mu:>14.1} | {mt:>14.1} | {mr:>6.3} | {q1:.3}..{q3:.3} |");
+    mr
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing useful: keep
     // that run short.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let rounds: usize = std::env::var("IO_URINE_BENCH_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if quick { 3 } else { 41 });
+    let rounds: usize =
+        std::env::var("IO_URINE_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 3 } else { 61 });
     let batches = if quick { 50 } else { 2000 };
 
-    let mut urine = Urine { ring: io_urine::IoUring::new(ENTRIES).expect("io_urine ring"), cqes: [io_urine::Cqe::default(); BATCH] };
+    let mut urine = Urine {
+        ring: io_urine::IoUring::new(ENTRIES).expect("io_urine ring"),
+        cqes: [io_urine::Cqe::default(); BATCH],
+    };
     let mut tokio = Tokio { ring: io_uring::IoUring::new(ENTRIES).expect("io-uring ring") };
 
     // A page-cached 1 MiB file with known contents.
     let path = std::env::temp_dir().join(format!("io_urine_bench_{}", std::process::id()));
-    let mut file: File = OpenOptions::new().read(true).write(true).create(true).truncate(true).open(&path).expect("tmp file");
+    let mut file: File =
+        OpenOptions::new().read(true).write(true).create(true).truncate(true).open(&path).expect("tmp file");
     let block: Vec<u8> = (0..BLOCK).map(|i| (i % 251) as u8).collect();
     for _ in 0..FILE_BLOCKS {
         file.write_all(&block).expect("write");
@@ -213,12 +225,12 @@ fn main() {
     file.sync_all().expect("sync");
     std::fs::remove_file(&path).expect("unlink");
     let fd = file.as_raw_fd();
-    let mut bufs_u = vec![[0u8; BLOCK]; BATCH];
-    let mut bufs_t = vec![[0u8; BLOCK]; BATCH];
+    let mut bufs_u = vec![Page([0u8; BLOCK]); BATCH];
+    let mut bufs_t = vec![Page([0u8; BLOCK]); BATCH];
 
     println!("io_urine vs tokio io-uring: {rounds} alternating rounds each, median ns per operation");
-    println!("| workload | io_urine ns/op | io-uring ns/op | ratio  |");
-    println!("|----------|----------------|----------------|--------|");
+    println!("| workload | io_urine ns/op | io-uring ns/op | ratio  | ratio IQR    |");
+    println!("|----------|----------------|----------------|--------|--------------|");
     let nop = compare(
         "nop32",
         rounds,
@@ -231,21 +243,21 @@ fn main() {
     let read = compare(
         "read4k",
         rounds,
-        (batches / 4).max(1) * BATCH,
+        batches * BATCH,
         &mut urine,
         &mut tokio,
-        |u| u.read_batches(fd, &mut bufs_u, (batches / 4).max(1)),
-        |t| t.read_batches(fd, &mut bufs_t, (batches / 4).max(1)),
+        |u| u.read_batches(fd, &mut bufs_u, batches),
+        |t| t.read_batches(fd, &mut bufs_t, batches),
     );
     // The data read must be the file's.
-    assert!(bufs_u.iter().all(|b| b[..] == block[..]));
-    assert!(bufs_t.iter().all(|b| b[..] == block[..]));
+    assert!(bufs_u.iter().all(|b| b.0[..] == block[..]));
+    assert!(bufs_t.iter().all(|b| b.0[..] == block[..]));
     let _ = (Urine::NAME, Tokio::NAME);
-    println!("ratio = io-uring time / io_urine time (>= 1.00: io_urine at least as fast)");
+    println!("ratio = median over round pairs of io-uring time / io_urine time (>= 1.00: io_urine at least as fast)");
     if !quick {
-        for (name, (u, t)) in [("nop32", nop), ("read4k", read)] {
-            if t / u < 1.0 {
-                println!("NOTE: {name}: io_urine slower than io-uring ({:.3})", t / u);
+        for (name, r) in [("nop32", nop), ("read4k", read)] {
+            if r < 1.0 {
+                println!("NOTE: {name}: io_urine slower than io-uring ({r:.3})");
             }
         }
     }

@@ -190,11 +190,13 @@ int io_uring_free_buf_ring(struct io_uring *ring, struct io_uring_buf_ring *br, 
 
 /**
  * The index mask for a buffer ring of `ring_entries` entries (`ring_entries - 1`).
+ * <div rustbindgen hide></div>
  */
 int io_uring_buf_ring_mask(uint32_t ring_entries);
 
 /**
  * Reset the tail of buffer ring `br` (NULL is ignored).
+ * <div rustbindgen hide></div>
  */
 void io_uring_buf_ring_init(struct io_uring_buf_ring *br);
 
@@ -202,117 +204,137 @@ void io_uring_buf_ring_init(struct io_uring_buf_ring *br);
  * Put buffer `addr`/`len` with id `bid` into the slot `buf_offset` past the tail of
  * `br` (index masked with `mask`). It becomes visible to the kernel only with
  * `io_uring_buf_ring_advance`. NULL `br` is ignored.
+ * <div rustbindgen hide></div>
  */
 void io_uring_buf_ring_add(struct io_uring_buf_ring *br, void *addr, unsigned int len, unsigned short bid, int mask, int buf_offset);
 
 /**
  * Make `count` added buffers visible to the kernel (the tail is published with release
  * ordering, after the buffer entries). NULL `br` is ignored.
+ * <div rustbindgen hide></div>
  */
 void io_uring_buf_ring_advance(struct io_uring_buf_ring *br, int count);
 
 /**
  * Publish `buf_count` buffers to `br` and mark `cq_count` CQEs of `ring` seen, in one
  * call. A NULL `br` or invalid `ring` skips that half.
+ * <div rustbindgen hide></div>
  */
 void __io_uring_buf_ring_cq_advance(struct io_uring *ring, struct io_uring_buf_ring *br, int cq_count, int buf_count);
 
 /**
  * Publish `count` buffers to `br` and mark `count` CQEs of `ring` seen.
+ * <div rustbindgen hide></div>
  */
 void io_uring_buf_ring_cq_advance(struct io_uring *ring, struct io_uring_buf_ring *br, int count);
 
 /**
  * Buffers published in `br` (group `bgid`) that the kernel has not consumed yet, or
  * `-errno` (`-EINVAL` for NULL `br`).
+ * <div rustbindgen hide></div>
  */
 int io_uring_buf_ring_available(struct io_uring *ring, struct io_uring_buf_ring *br, unsigned short bgid);
 
 /**
  * Fill `sqe` with opcode `op`, file `fd`, address `addr`, length `len` and offset
  * `offset`, clearing the other per-op fields (liburing's `io_uring_prep_rw`).
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_rw(int op, struct io_uring_sqe *sqe, int fd, const void *addr, unsigned int len, uint64_t offset);
+void io_uring_prep_rw(int op, struct io_uring_sqe *sqe, int fd, const void *addr, unsigned int len, __u64 offset);
 
 /**
  * A no-op request: completes with `res` 0.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_nop(struct io_uring_sqe *sqe);
 
 /**
  * A no-op request in a 128-byte SQE (from `io_uring_get_sqe128` on an
  * `IORING_SETUP_SQE_MIXED` ring). Completes with `res` 0.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_nop128(struct io_uring_sqe *sqe);
 
 /**
  * read(2)/pread(2): read up to `nbytes` from `fd` at `offset` (-1: the file position)
  * into `buf`. `res`: bytes read.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_read(struct io_uring_sqe *sqe, int fd, void *buf, unsigned int nbytes, uint64_t offset);
+void io_uring_prep_read(struct io_uring_sqe *sqe, int fd, void *buf, unsigned int nbytes, __u64 offset);
 
 /**
  * write(2)/pwrite(2): write `nbytes` from `buf` to `fd` at `offset` (-1: the file
  * position). `res`: bytes written.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_write(struct io_uring_sqe *sqe, int fd, const void *buf, unsigned int nbytes, uint64_t offset);
+void io_uring_prep_write(struct io_uring_sqe *sqe, int fd, const void *buf, unsigned int nbytes, __u64 offset);
 
 /**
  * preadv(2): read from `fd` at `offset` into the `nr_vecs` buffers of `iovecs`
  * (which must stay valid until the request is submitted).
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_readv(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset);
+void io_uring_prep_readv(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, __u64 offset);
 
 /**
  * preadv2(2): io_uring_prep_readv() with `RWF_*` flags.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_readv2(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset, int flags);
+void io_uring_prep_readv2(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, __u64 offset, int flags);
 
 /**
  * pwritev(2): write the `nr_vecs` buffers of `iovecs` to `fd` at `offset`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_writev(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset);
+void io_uring_prep_writev(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, __u64 offset);
 
 /**
  * pwritev2(2): io_uring_prep_writev() with `RWF_*` flags.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_writev2(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset, int flags);
+void io_uring_prep_writev2(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, __u64 offset, int flags);
 
 /**
  * Read `nbytes` from `fd` at `offset` into `buf`, which must lie inside registered
  * buffer `buf_index` (`-EFAULT` otherwise).
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_read_fixed(struct io_uring_sqe *sqe, int fd, void *buf, unsigned int nbytes, uint64_t offset, int buf_index);
+void io_uring_prep_read_fixed(struct io_uring_sqe *sqe, int fd, void *buf, unsigned int nbytes, __u64 offset, int buf_index);
 
 /**
  * Write `nbytes` from `buf` (inside registered buffer `buf_index`) to `fd` at `offset`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_write_fixed(struct io_uring_sqe *sqe, int fd, const void *buf, unsigned int nbytes, uint64_t offset, int buf_index);
+void io_uring_prep_write_fixed(struct io_uring_sqe *sqe, int fd, const void *buf, unsigned int nbytes, __u64 offset, int buf_index);
 
 /**
  * Vectored read whose `nr_vecs` iovecs all point inside registered buffer `buf_index`;
  * `flags` are `RWF_*` flags.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_readv_fixed(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset, int flags, int buf_index);
+void io_uring_prep_readv_fixed(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, __u64 offset, int flags, int buf_index);
 
 /**
  * Vectored write whose `nr_vecs` iovecs all point inside registered buffer `buf_index`;
  * `flags` are `RWF_*` flags.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_writev_fixed(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, uint64_t offset, int flags, int buf_index);
+void io_uring_prep_writev_fixed(struct io_uring_sqe *sqe, int fd, const struct iovec *iovecs, unsigned int nr_vecs, __u64 offset, int flags, int buf_index);
 
 /**
  * Multishot read from `fd` (a pipe, socket or other pollable file; `offset` must be 0
  * or -1): every chunk of data produces a CQE carrying a buffer picked from provided
  * buffer group `buf_group` (`IORING_CQE_F_BUFFER`), with `IORING_CQE_F_MORE` while the
  * request stays armed. `nbytes` 0 means "the buffer's size". Sets `IOSQE_BUFFER_SELECT`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_read_multishot(struct io_uring_sqe *sqe, int fd, unsigned int nbytes, uint64_t offset, int buf_group);
+void io_uring_prep_read_multishot(struct io_uring_sqe *sqe, int fd, unsigned int nbytes, __u64 offset, int buf_group);
 
 /**
  * A passthrough command `cmd_op` for the driver behind `fd` (`IORING_OP_URING_CMD`).
  * Only opcode, fd, cmd_op, addr and len are written; the command payload
  * (`sqe->cmd`, 16 bytes, 80 on `IORING_SETUP_SQE128` rings) is the caller's to fill.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_uring_cmd(struct io_uring_sqe *sqe, int cmd_op, int fd);
 
@@ -320,12 +342,14 @@ void io_uring_prep_uring_cmd(struct io_uring_sqe *sqe, int cmd_op, int fd);
  * io_uring_prep_uring_cmd() as `IORING_OP_URING_CMD128`: a command with an 80-byte
  * payload in a 128-byte SQE from `io_uring_get_sqe128` on an `IORING_SETUP_SQE_MIXED`
  * ring.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_uring_cmd128(struct io_uring_sqe *sqe, int cmd_op, int fd);
 
 /**
  * Discard (`BLOCK_URING_CMD_DISCARD`) `nbytes` at byte `offset` of block device `fd`.
  * Both must be aligned to the device's logical block size (`-EINVAL` otherwise).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_cmd_discard(struct io_uring_sqe *sqe, int fd, uint64_t offset, uint64_t nbytes);
 
@@ -333,51 +357,61 @@ void io_uring_prep_cmd_discard(struct io_uring_sqe *sqe, int fd, uint64_t offset
  * Reset every sequential-write-required zone of zoned block device `fd`
  * (`BLOCK_URING_CMD_ZONE_RESET_ALL`). `res`: 0, or `-EINVAL`/`-EOPNOTSUPP` when the
  * kernel or device does not support it.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_cmd_zone_reset_all(struct io_uring_sqe *sqe, int fd);
 
 /**
  * fsync(2) of `fd`, or fdatasync(2) with `IORING_FSYNC_DATASYNC` in `fsync_flags`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_fsync(struct io_uring_sqe *sqe, int fd, unsigned int fsync_flags);
 
 /**
  * sync_file_range(2) of `len` bytes at `offset` of `fd` with `SYNC_FILE_RANGE_*` flags.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_sync_file_range(struct io_uring_sqe *sqe, int fd, unsigned int len, uint64_t offset, int flags);
+void io_uring_prep_sync_file_range(struct io_uring_sqe *sqe, int fd, unsigned int len, __u64 offset, int flags);
 
 /**
  * fallocate(2) of `len` bytes at `offset` of `fd` with `FALLOC_FL_*` `mode`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_fallocate(struct io_uring_sqe *sqe, int fd, int mode, uint64_t offset, uint64_t len);
+void io_uring_prep_fallocate(struct io_uring_sqe *sqe, int fd, int mode, __u64 offset, __u64 len);
 
 /**
  * posix_fadvise(2) of `len` bytes at `offset` of `fd` (`POSIX_FADV_*` `advice`).
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_fadvise(struct io_uring_sqe *sqe, int fd, uint64_t offset, uint32_t len, int advice);
+void io_uring_prep_fadvise(struct io_uring_sqe *sqe, int fd, __u64 offset, uint32_t len, int advice);
 
 /**
  * madvise(2) of `length` bytes at `addr` (`MADV_*` `advice`).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_madvise(struct io_uring_sqe *sqe, void *addr, uint32_t length, int advice);
 
 /**
  * io_uring_prep_fadvise() with a 64-bit length (kernel 6.7+ reads it from `addr`).
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_fadvise64(struct io_uring_sqe *sqe, int fd, uint64_t offset, off_t len, int advice);
+void io_uring_prep_fadvise64(struct io_uring_sqe *sqe, int fd, __u64 offset, off_t len, int advice);
 
 /**
  * io_uring_prep_madvise() with a 64-bit length (kernel 6.7+ reads it from `off`).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_madvise64(struct io_uring_sqe *sqe, void *addr, off_t length, int advice);
 
 /**
  * ftruncate(2) of `fd` to `len` bytes.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_ftruncate(struct io_uring_sqe *sqe, int fd, loff_t len);
 
 /**
  * openat(2) of `path` relative to `dfd`. `res`: the new descriptor.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_openat(struct io_uring_sqe *sqe, int dfd, const char *path, int flags, mode_t mode);
 
@@ -385,43 +419,51 @@ void io_uring_prep_openat(struct io_uring_sqe *sqe, int dfd, const char *path, i
  * openat(2) straight into direct-descriptor slot `file_index` of the ring's registered
  * file table (`res` 0), or into a free slot with `IORING_FILE_INDEX_ALLOC` (`res`: the
  * slot). `O_CLOEXEC` is not allowed here.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_openat_direct(struct io_uring_sqe *sqe, int dfd, const char *path, int flags, mode_t mode, unsigned int file_index);
 
 /**
  * open(2): io_uring_prep_openat() relative to the current directory.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_open(struct io_uring_sqe *sqe, const char *path, int flags, mode_t mode);
 
 /**
  * io_uring_prep_openat_direct() relative to the current directory.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_open_direct(struct io_uring_sqe *sqe, const char *path, int flags, mode_t mode, unsigned int file_index);
 
 /**
  * openat2(2) of `path` relative to `dfd` as described by `how`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_openat2(struct io_uring_sqe *sqe, int dfd, const char *path, const struct open_how *how);
 
 /**
  * io_uring_prep_openat2() into a direct-descriptor slot (see
  * io_uring_prep_openat_direct()).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_openat2_direct(struct io_uring_sqe *sqe, int dfd, const char *path, const struct open_how *how, unsigned int file_index);
 
 /**
  * close(2) of `fd`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_close(struct io_uring_sqe *sqe, int fd);
 
 /**
  * Close (empty) direct-descriptor slot `file_index`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_close_direct(struct io_uring_sqe *sqe, unsigned int file_index);
 
 /**
  * statx(2) of `path` relative to `dfd` (`AT_*` `flags`, `STATX_*` `mask`) into
  * `statxbuf`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_statx(struct io_uring_sqe *sqe, int dfd, const char *path, int flags, unsigned int mask, struct statx *statxbuf);
 
@@ -429,6 +471,7 @@ void io_uring_prep_statx(struct io_uring_sqe *sqe, int dfd, const char *path, in
  * Replace `nr_fds` slots of the registered file table, starting at `offset`, with the
  * descriptors in `fds` (-1 empties a slot; `IORING_FILE_INDEX_ALLOC` as `offset` picks
  * free slots and writes them back to `fds`). `res`: slots updated.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_files_update(struct io_uring_sqe *sqe, int *fds, unsigned int nr_fds, int offset);
 
@@ -436,140 +479,165 @@ void io_uring_prep_files_update(struct io_uring_sqe *sqe, int *fds, unsigned int
  * Install direct descriptor `fd` (a slot index) into the normal file table. `res`: the
  * new descriptor, close-on-exec unless `IORING_FIXED_FD_NO_CLOEXEC` is in `flags`.
  * Sets `IOSQE_FIXED_FILE`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_fixed_fd_install(struct io_uring_sqe *sqe, int fd, unsigned int flags);
 
 /**
  * unlinkat(2) of `path` relative to `dfd` (`AT_REMOVEDIR` in `flags` for directories).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_unlinkat(struct io_uring_sqe *sqe, int dfd, const char *path, int flags);
 
 /**
  * io_uring_prep_unlinkat() relative to the current directory.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_unlink(struct io_uring_sqe *sqe, const char *path, int flags);
 
 /**
  * renameat2(2) of `oldpath` (relative to `olddfd`) to `newpath` (relative to `newdfd`)
  * with `RENAME_*` flags.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_renameat(struct io_uring_sqe *sqe, int olddfd, const char *oldpath, int newdfd, const char *newpath, unsigned int flags);
 
 /**
  * rename(2) of `oldpath` to `newpath`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_rename(struct io_uring_sqe *sqe, const char *oldpath, const char *newpath);
 
 /**
  * mkdirat(2) of `path` relative to `dfd` with permission bits `mode`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_mkdirat(struct io_uring_sqe *sqe, int dfd, const char *path, mode_t mode);
 
 /**
  * mkdir(2) of `path` with permission bits `mode`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_mkdir(struct io_uring_sqe *sqe, const char *path, mode_t mode);
 
 /**
  * symlinkat(2): create `linkpath` (relative to `newdirfd`) pointing to `target`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_symlinkat(struct io_uring_sqe *sqe, const char *target, int newdirfd, const char *linkpath);
 
 /**
  * symlink(2): create `linkpath` pointing to `target`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_symlink(struct io_uring_sqe *sqe, const char *target, const char *linkpath);
 
 /**
  * linkat(2): hard link `newpath` (relative to `newdfd`) to `oldpath` (relative to
  * `olddfd`), with `AT_*` flags.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_linkat(struct io_uring_sqe *sqe, int olddfd, const char *oldpath, int newdfd, const char *newpath, int flags);
 
 /**
  * link(2) with `AT_*` flags: hard link `newpath` to `oldpath`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_link(struct io_uring_sqe *sqe, const char *oldpath, const char *newpath, int flags);
 
 /**
  * getxattr(2): read attribute `name` of `path` into `value` (`len` bytes). `res`: the
  * attribute's size.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_getxattr(struct io_uring_sqe *sqe, const char *name, char *value, const char *path, unsigned int len);
 
 /**
  * setxattr(2): set attribute `name` of `path` to the `len` bytes at `value`
  * (`XATTR_CREATE`/`XATTR_REPLACE` flags).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_setxattr(struct io_uring_sqe *sqe, const char *name, const char *value, const char *path, int flags, unsigned int len);
 
 /**
  * fgetxattr(2): io_uring_prep_getxattr() on open file `fd`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_fgetxattr(struct io_uring_sqe *sqe, int fd, const char *name, char *value, unsigned int len);
 
 /**
  * fsetxattr(2): io_uring_prep_setxattr() on open file `fd`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_fsetxattr(struct io_uring_sqe *sqe, int fd, const char *name, const char *value, int flags, unsigned int len);
 
 /**
  * One-shot poll of `fd` for the `POLL*` events in `poll_mask`. `res`: the events that
  * fired.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_poll_add(struct io_uring_sqe *sqe, int fd, unsigned int poll_mask);
 
 /**
  * Multishot poll: a CQE (flagged `IORING_CQE_F_MORE` while still armed) for every
  * readiness event of `fd`, until it is removed or fails.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_poll_multishot(struct io_uring_sqe *sqe, int fd, unsigned int poll_mask);
 
 /**
  * Remove the poll request whose `user_data` is `user_data`. `res`: 0, or `-ENOENT`
  * when there is none, `-EALREADY` when it is completing.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_poll_remove(struct io_uring_sqe *sqe, uint64_t user_data);
+void io_uring_prep_poll_remove(struct io_uring_sqe *sqe, __u64 user_data);
 
 /**
  * Modify the poll request `old_user_data`: with `IORING_POLL_UPDATE_EVENTS` its mask
  * becomes `poll_mask`, with `IORING_POLL_UPDATE_USER_DATA` its `user_data` becomes
  * `new_user_data`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_poll_update(struct io_uring_sqe *sqe, uint64_t old_user_data, uint64_t new_user_data, unsigned int poll_mask, unsigned int flags);
+void io_uring_prep_poll_update(struct io_uring_sqe *sqe, __u64 old_user_data, __u64 new_user_data, unsigned int poll_mask, unsigned int flags);
 
 /**
  * epoll_ctl(2) on epoll instance `epfd`: `op` (`EPOLL_CTL_*`) for `fd` with event `ev`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_epoll_ctl(struct io_uring_sqe *sqe, int epfd, int fd, int op, const struct epoll_event *ev);
 
 /**
  * epoll_wait(2) on `fd` into `events` (room for `maxevents`). `res`: events stored.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_epoll_wait(struct io_uring_sqe *sqe, int fd, struct epoll_event *events, int maxevents, unsigned int flags);
 
 /**
  * A timeout: completes with `-ETIME` after `ts` (absolute with `IORING_TIMEOUT_ABS`), or
  * with 0 once `count` other requests have completed (`count` 0: time only).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_timeout(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts, unsigned int count, unsigned int flags);
 
 /**
  * Cancel the timeout whose `user_data` is `user_data` (it completes with `-ECANCELED`).
  * `res`: 0, or `-ENOENT`/`-EALREADY`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_timeout_remove(struct io_uring_sqe *sqe, uint64_t user_data, unsigned int flags);
+void io_uring_prep_timeout_remove(struct io_uring_sqe *sqe, __u64 user_data, unsigned int flags);
 
 /**
  * Re-arm the timeout `user_data` to expire at `ts` (`IORING_TIMEOUT_UPDATE` is added to
  * `flags`; with `IORING_LINK_TIMEOUT_UPDATE` it updates a linked timeout).
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_timeout_update(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts, uint64_t user_data, unsigned int flags);
+void io_uring_prep_timeout_update(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts, __u64 user_data, unsigned int flags);
 
 /**
  * A timeout for the request linked before it (that request has `IOSQE_IO_LINK`): if it
  * has not completed after `ts` it is cancelled (`-ECANCELED`) and this one completes
  * with `-ETIME`; otherwise this one completes with `-ECANCELED`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_link_timeout(struct io_uring_sqe *sqe, const struct __kernel_timespec *ts, unsigned int flags);
 
@@ -577,17 +645,20 @@ void io_uring_prep_link_timeout(struct io_uring_sqe *sqe, const struct __kernel_
  * Cancel the request whose `user_data` is `user_data`; `flags` (`IORING_ASYNC_CANCEL_*`)
  * can ask for all matches or match by fd/op/any instead. `res`: 0 (or the number
  * cancelled with `..._ALL`/`..._ANY`), `-ENOENT`, `-EALREADY`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_cancel64(struct io_uring_sqe *sqe, uint64_t user_data, int flags);
+void io_uring_prep_cancel64(struct io_uring_sqe *sqe, __u64 user_data, int flags);
 
 /**
  * io_uring_prep_cancel64() with the `user_data` given as a pointer.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_cancel(struct io_uring_sqe *sqe, const void *user_data, int flags);
 
 /**
  * Cancel the request(s) operating on file `fd` (`IORING_ASYNC_CANCEL_FD` is added to
  * `flags`; add `IORING_ASYNC_CANCEL_FD_FIXED` for a direct descriptor).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_cancel_fd(struct io_uring_sqe *sqe, int fd, unsigned int flags);
 
@@ -596,17 +667,20 @@ void io_uring_prep_cancel_fd(struct io_uring_sqe *sqe, int fd, unsigned int flag
  * the offset must be -1; for a file -1 means "the file position". With
  * `SPLICE_F_FD_IN_FIXED` in `splice_flags`, `fd_in` is a direct-descriptor index.
  * `res`: bytes moved.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_splice(struct io_uring_sqe *sqe, int fd_in, int64_t off_in, int fd_out, int64_t off_out, unsigned int nbytes, unsigned int splice_flags);
 
 /**
  * tee(2): copy up to `nbytes` from pipe `fd_in` to pipe `fd_out` without consuming.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_tee(struct io_uring_sqe *sqe, int fd_in, int fd_out, unsigned int nbytes, unsigned int splice_flags);
 
 /**
  * pipe2(2) with `O_*` `pipe_flags`: the read and write ends are stored in `fds[0]` and
  * `fds[1]` when the request completes.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_pipe(struct io_uring_sqe *sqe, int *fds, int pipe_flags);
 
@@ -614,6 +688,7 @@ void io_uring_prep_pipe(struct io_uring_sqe *sqe, int *fds, int pipe_flags);
  * io_uring_prep_pipe() into direct descriptors: slots `file_index` and
  * `file_index + 1`, or free slots with `IORING_FILE_INDEX_ALLOC`; the slot numbers are
  * stored in `fds`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_pipe_direct(struct io_uring_sqe *sqe, int *fds, int pipe_flags, unsigned int file_index);
 
@@ -621,53 +696,62 @@ void io_uring_prep_pipe_direct(struct io_uring_sqe *sqe, int *fds, int pipe_flag
  * Post a CQE on the ring with fd `fd` whose `res` is `len` and `user_data` is `data`.
  * `flags` must be 0 here (`-EINVAL` otherwise); the sender gets its own CQE (`res` 0)
  * unless the SQE has `IOSQE_CQE_SKIP_SUCCESS`. `-EBADFD` if `fd` is not a ring.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_msg_ring(struct io_uring_sqe *sqe, int fd, unsigned int len, uint64_t data, unsigned int flags);
+void io_uring_prep_msg_ring(struct io_uring_sqe *sqe, int fd, unsigned int len, __u64 data, unsigned int flags);
 
 /**
  * io_uring_prep_msg_ring() that also sets the posted CQE's `flags` to `cqe_flags`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_msg_ring_cqe_flags(struct io_uring_sqe *sqe, int fd, unsigned int len, uint64_t data, unsigned int flags, unsigned int cqe_flags);
+void io_uring_prep_msg_ring_cqe_flags(struct io_uring_sqe *sqe, int fd, unsigned int len, __u64 data, unsigned int flags, unsigned int cqe_flags);
 
 /**
  * Pass our direct descriptor `source_fd` to the ring with fd `fd`, into its slot
  * `target_fd` (or a free one with `IORING_FILE_INDEX_ALLOC`); that ring gets a CQE with
  * `user_data` `data` unless `flags` has `IORING_MSG_RING_CQE_SKIP`. Both CQEs carry `res`
  * 0, or the slot chosen when allocating; `-EBADF` for an empty source slot.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_msg_ring_fd(struct io_uring_sqe *sqe, int fd, int source_fd, int target_fd, uint64_t data, unsigned int flags);
+void io_uring_prep_msg_ring_fd(struct io_uring_sqe *sqe, int fd, int source_fd, int target_fd, __u64 data, unsigned int flags);
 
 /**
  * io_uring_prep_msg_ring_fd() into a free slot of the target ring.
+ * <div rustbindgen hide></div>
  */
-void io_uring_prep_msg_ring_fd_alloc(struct io_uring_sqe *sqe, int fd, int source_fd, uint64_t data, unsigned int flags);
+void io_uring_prep_msg_ring_fd_alloc(struct io_uring_sqe *sqe, int fd, int source_fd, __u64 data, unsigned int flags);
 
 /**
  * Wake up to `val` waiters on `futex` whose wait mask intersects `mask`; `futex_flags`
  * are `FUTEX2_*` flags. `res`: waiters woken.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_futex_wake(struct io_uring_sqe *sqe, const uint32_t *futex, uint64_t val, uint64_t mask, uint32_t futex_flags, unsigned int flags);
 
 /**
  * Sleep on `futex` while it holds `val` (`res` 0 once woken; `-EAGAIN` at once if the
  * value differs). `mask` selects which wakes apply; `futex_flags` are `FUTEX2_*` flags.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_futex_wait(struct io_uring_sqe *sqe, const uint32_t *futex, uint64_t val, uint64_t mask, uint32_t futex_flags, unsigned int flags);
 
 /**
  * Sleep on any of the `nr_futex` futexes in `futex`. `res`: index of the one woken.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_futex_waitv(struct io_uring_sqe *sqe, const struct futex_waitv *futex, uint32_t nr_futex, unsigned int flags);
 
 /**
  * waitid(2) for child(ren) `idtype`/`id` with `W*` `options`; the child's state is
  * stored in `infop`. `res`: 0 or `-errno`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_waitid(struct io_uring_sqe *sqe, idtype_t idtype, id_t id, siginfo_t *infop, int options, unsigned int flags);
 
 /**
  * Creates a socket, like socket(2): the new file descriptor arrives in `cqe->res`.
  * `domain`, `type` and `protocol` are those of socket(2); `flags` is reserved (pass 0).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_socket(struct io_uring_sqe *sqe, int domain, int type_, int protocol, unsigned int flags);
 
@@ -675,24 +759,28 @@ void io_uring_prep_socket(struct io_uring_sqe *sqe, int domain, int type_, int p
  * Creates a socket straight into slot `file_index` of the registered file table
  * (`IORING_FILE_INDEX_ALLOC`: any free slot, whose index is then returned in
  * `cqe->res`; otherwise `cqe->res` is 0). Use it later with `IOSQE_FIXED_FILE`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_socket_direct(struct io_uring_sqe *sqe, int domain, int type_, int protocol, unsigned int file_index, unsigned int flags);
 
 /**
  * Creates a socket into a free slot of the registered file table chosen by the kernel;
  * `cqe->res` is the slot index (or -ENFILE when the table is full).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_socket_direct_alloc(struct io_uring_sqe *sqe, int domain, int type_, int protocol, unsigned int flags);
 
 /**
  * Binds socket `fd` to the `addrlen`-byte address `addr`, like bind(2).
  * `cqe->res` is 0 or -errno. `addr` must stay valid until submission.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_bind(struct io_uring_sqe *sqe, int fd, const struct sockaddr *addr, socklen_t addrlen);
 
 /**
  * Marks socket `fd` as accepting connections with a queue of `backlog`, like
  * listen(2). `cqe->res` is 0 or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_listen(struct io_uring_sqe *sqe, int fd, int backlog);
 
@@ -701,6 +789,7 @@ void io_uring_prep_listen(struct io_uring_sqe *sqe, int fd, int backlog);
  * (SOCK_NONBLOCK, SOCK_CLOEXEC). If `addr` is not NULL the peer address is stored there
  * and `*addrlen` (in: its size, out: the address length) updated; both must stay valid
  * until the CQE. `cqe->res` is the new file descriptor or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_accept(struct io_uring_sqe *sqe, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 
@@ -708,6 +797,7 @@ void io_uring_prep_accept(struct io_uring_sqe *sqe, int fd, struct sockaddr *add
  * Like io_uring_prep_accept, but installs the connection in slot `file_index` of the
  * registered file table (`IORING_FILE_INDEX_ALLOC`: any free slot, returned in
  * `cqe->res`) instead of the process file table.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_accept_direct(struct io_uring_sqe *sqe, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags, unsigned int file_index);
 
@@ -715,24 +805,28 @@ void io_uring_prep_accept_direct(struct io_uring_sqe *sqe, int fd, struct sockad
  * Multishot accept: one request that posts a CQE per accepted connection (`cqe->res`:
  * the descriptor) for as long as `IORING_CQE_F_MORE` is set in the CQE flags; a CQE
  * without it ends the request. `addr`/`addrlen` are overwritten by each accept.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_multishot_accept(struct io_uring_sqe *sqe, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 
 /**
  * Multishot accept into free slots of the registered file table: each CQE's `res` is
  * the slot index of one new connection (-ENFILE when the table is full).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_multishot_accept_direct(struct io_uring_sqe *sqe, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 
 /**
  * Connects socket `fd` to the `addrlen`-byte address `addr`, like connect(2).
  * `cqe->res` is 0 or -errno. `addr` must stay valid until the CQE.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_connect(struct io_uring_sqe *sqe, int fd, const struct sockaddr *addr, socklen_t addrlen);
 
 /**
  * Sends `len` bytes from `buf` on socket `sockfd` with send(2) `flags` (MSG_*).
  * `cqe->res` is the number of bytes sent or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_send(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len, int flags);
 
@@ -741,18 +835,21 @@ void io_uring_prep_send(struct io_uring_sqe *sqe, int sockfd, const void *buf, s
  * sends as many consecutive buffers of that provided-buffer ring as fit in `len` (0: no
  * limit) in one request. `cqe->res` is the byte count; the first buffer id is in the CQE
  * flags. Needs a kernel with `IORING_FEAT_RECVSEND_BUNDLE`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_send_bundle(struct io_uring_sqe *sqe, int sockfd, size_t len, int flags);
 
 /**
  * Adds the destination address `dest_addr` (`addr_len` bytes) to an SQE prepared by
  * io_uring_prep_send or io_uring_prep_send_zc, making it a sendto(2).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_send_set_addr(struct io_uring_sqe *sqe, const struct sockaddr *dest_addr, uint16_t addr_len);
 
 /**
  * Sends `len` bytes from `buf` to the `addrlen`-byte address `addr`, like sendto(2).
  * `cqe->res` is the number of bytes sent or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_sendto(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addrlen);
 
@@ -761,29 +858,34 @@ void io_uring_prep_sendto(struct io_uring_sqe *sqe, int sockfd, const void *buf,
  * and `IORING_SEND_ZC_REPORT_USAGE`. Usually two CQEs arrive: the result (with
  * `IORING_CQE_F_MORE`) and later a notification (`IORING_CQE_F_NOTIF`) once the kernel
  * no longer uses `buf`; only then may the buffer be reused.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_send_zc(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len, int flags, unsigned int zc_flags);
 
 /**
  * Zero-copy send from registered buffer `buf_index` (`buf` must point inside it).
  * Otherwise as io_uring_prep_send_zc.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_send_zc_fixed(struct io_uring_sqe *sqe, int sockfd, const void *buf, size_t len, int flags, unsigned int zc_flags, unsigned int buf_index);
 
 /**
  * Sends the message described by `msg`, like sendmsg(2) with `flags`. `msg` and
  * everything it points to must stay valid until the CQE. `cqe->res`: bytes or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_sendmsg(struct io_uring_sqe *sqe, int fd, const struct msghdr *msg, unsigned int flags);
 
 /**
  * Zero-copy sendmsg(2): result CQE plus a later `IORING_CQE_F_NOTIF` CQE, as for
  * io_uring_prep_send_zc.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_sendmsg_zc(struct io_uring_sqe *sqe, int fd, const struct msghdr *msg, unsigned int flags);
 
 /**
  * Zero-copy sendmsg(2) whose iovecs point into registered buffer `buf_index`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_sendmsg_zc_fixed(struct io_uring_sqe *sqe, int fd, const struct msghdr *msg, unsigned int flags, unsigned int buf_index);
 
@@ -791,6 +893,7 @@ void io_uring_prep_sendmsg_zc_fixed(struct io_uring_sqe *sqe, int fd, const stru
  * Receives up to `len` bytes into `buf` from socket `sockfd`, like recv(2) with
  * `flags`. With `IOSQE_BUFFER_SELECT`, `buf` may be NULL and a provided buffer of the
  * SQE's buffer group is used (its id in the CQE flags). `cqe->res`: bytes or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_recv(struct io_uring_sqe *sqe, int sockfd, void *buf, size_t len, int flags);
 
@@ -798,12 +901,14 @@ void io_uring_prep_recv(struct io_uring_sqe *sqe, int sockfd, void *buf, size_t 
  * Multishot receive: must use `IOSQE_BUFFER_SELECT`; posts one CQE per received chunk,
  * each in its own provided buffer (`IORING_CQE_F_BUFFER`, id in the upper flag bits),
  * while `IORING_CQE_F_MORE` is set. `len` may cap each chunk (0: buffer size).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_recv_multishot(struct io_uring_sqe *sqe, int sockfd, void *buf, size_t len, int flags);
 
 /**
  * Receives a message into `msg`, like recvmsg(2) with `flags`. `msg` and its buffers
  * must stay valid until the CQE. `cqe->res`: bytes or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_recvmsg(struct io_uring_sqe *sqe, int fd, struct msghdr *msg, unsigned int flags);
 
@@ -812,12 +917,14 @@ void io_uring_prep_recvmsg(struct io_uring_sqe *sqe, int fd, struct msghdr *msg,
  * `struct io_uring_recvmsg_out`, then `msg->msg_namelen` bytes for the address,
  * `msg->msg_controllen` for control data, then the payload; parse it with the
  * io_uring_recvmsg_* helpers. `msg->msg_iov` is unused.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_recvmsg_multishot(struct io_uring_sqe *sqe, int fd, struct msghdr *msg, unsigned int flags);
 
 /**
  * Shuts down part of a full-duplex connection, like shutdown(2) (`how`: SHUT_RD,
  * SHUT_WR or SHUT_RDWR). `cqe->res` is 0 or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_shutdown(struct io_uring_sqe *sqe, int fd, int how);
 
@@ -827,6 +934,7 @@ void io_uring_prep_shutdown(struct io_uring_sqe *sqe, int fd, int how);
  * `SOCKET_URING_OP_GETSOCKOPT` (`cqe->res`: the option length written to `optval`) or
  * `SOCKET_URING_OP_SETSOCKOPT` (`cqe->res`: 0), with `level`, `optname`, `optval` and
  * `optlen` as for getsockopt(2)/setsockopt(2). -EOPNOTSUPP if the socket lacks it.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_cmd_sock(struct io_uring_sqe *sqe, int cmd_op, int fd, int level, int optname, void *optval, int optlen);
 
@@ -834,6 +942,7 @@ void io_uring_prep_cmd_sock(struct io_uring_sqe *sqe, int cmd_op, int fd, int le
  * The local (`peer` = 0) or peer (`peer` = 1) address of socket `fd`, like
  * getsockname(2)/getpeername(2): written to `sockaddr`, whose size `*sockaddr_len` gives
  * and which is updated to the address length. `cqe->res` is 0 or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_cmd_getsockname(struct io_uring_sqe *sqe, int fd, struct sockaddr *sockaddr, socklen_t *sockaddr_len, int peer);
 
@@ -841,12 +950,14 @@ void io_uring_prep_cmd_getsockname(struct io_uring_sqe *sqe, int fd, struct sock
  * Gives `nr` buffers of `len` bytes each, contiguous from `addr`, to buffer group
  * `bgid` with ids `bid`, `bid + 1`, … (the legacy alternative to buffer rings).
  * `cqe->res` is 0 or -errno.
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_provide_buffers(struct io_uring_sqe *sqe, void *addr, int len, int nr, int bgid, int bid);
 
 /**
  * Removes up to `nr` unused buffers from buffer group `bgid`; `cqe->res` is the number
  * removed or -errno (-ENOENT for an unknown group).
+ * <div rustbindgen hide></div>
  */
 void io_uring_prep_remove_buffers(struct io_uring_sqe *sqe, int nr, int bgid);
 
@@ -855,30 +966,35 @@ void io_uring_prep_remove_buffers(struct io_uring_sqe *sqe, int nr, int bgid);
  * large enough for the output header plus the name and control areas `msgh` (the
  * msghdr of the request) reserves. Returns `buf` as the header, or NULL if too short
  * (or for NULL arguments / a negative length).
+ * <div rustbindgen hide></div>
  */
 struct io_uring_recvmsg_out *io_uring_recvmsg_validate(void *buf, int buf_len, struct msghdr *msgh);
 
 /**
  * The source address stored after the header `o` (`o->namelen` bytes were written;
  * the area is `msg_namelen` bytes). NULL for NULL.
+ * <div rustbindgen hide></div>
  */
 void *io_uring_recvmsg_name(struct io_uring_recvmsg_out *o);
 
 /**
  * The first control message of the buffer `o`, or NULL if the kernel stored less than
  * one `struct cmsghdr` of control data.
+ * <div rustbindgen hide></div>
  */
 struct cmsghdr *io_uring_recvmsg_cmsg_firsthdr(struct io_uring_recvmsg_out *o, struct msghdr *msgh);
 
 /**
  * The control message after `cmsg` in buffer `o`, or NULL at the end of the stored
  * control data or if `cmsg` is malformed.
+ * <div rustbindgen hide></div>
  */
 struct cmsghdr *io_uring_recvmsg_cmsg_nexthdr(struct io_uring_recvmsg_out *o, struct msghdr *msgh, struct cmsghdr *cmsg);
 
 /**
  * The payload of buffer `o`: after the header and the name and control areas sized by
  * `msgh`. NULL for NULL arguments.
+ * <div rustbindgen hide></div>
  */
 void *io_uring_recvmsg_payload(struct io_uring_recvmsg_out *o, struct msghdr *msgh);
 
@@ -886,17 +1002,20 @@ void *io_uring_recvmsg_payload(struct io_uring_recvmsg_out *o, struct msghdr *ms
  * The number of payload bytes in buffer `o` of `buf_len` bytes (`cqe->res`): what is
  * left after the header, name and control areas; 0 if nothing is (or `buf_len` < 0).
  * `o->payloadlen` is the full datagram size, which is larger if it was truncated.
+ * <div rustbindgen hide></div>
  */
 unsigned int io_uring_recvmsg_payload_length(struct io_uring_recvmsg_out *o, int buf_len, struct msghdr *msgh);
 
 /**
  * The next free SQE of `ring`, or NULL when the SQ is full (or `ring` is invalid).
+ * <div rustbindgen hide></div>
  */
 struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring);
 
 /**
  * A 128-byte SQE (`IORING_SETUP_SQE128`, or two slots on `IORING_SETUP_SQE_MIXED`);
  * NULL when full or the ring has neither flag.
+ * <div rustbindgen hide></div>
  */
 struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring);
 
@@ -944,16 +1063,19 @@ int __io_uring_sqring_wait(struct io_uring *ring);
 
 /**
  * 0 at once without SQPOLL or with free SQ space; otherwise waits for space.
+ * <div rustbindgen hide></div>
  */
 int io_uring_sqring_wait(struct io_uring *ring);
 
 /**
  * SQEs queued and not yet consumed by the kernel (0 for an invalid ring).
+ * <div rustbindgen hide></div>
  */
 unsigned int io_uring_sq_ready(const struct io_uring *ring);
 
 /**
  * Free SQ slots (0 for an invalid ring).
+ * <div rustbindgen hide></div>
  */
 unsigned int io_uring_sq_space_left(const struct io_uring *ring);
 
@@ -965,11 +1087,13 @@ int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, uns
 
 /**
  * Wait for one completion. Returns 0 with `*cqe_ptr` set, or `-errno`.
+ * <div rustbindgen hide></div>
  */
 int io_uring_wait_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr);
 
 /**
  * Wait until `wait_nr` completions are ready; `*cqe_ptr` gets the first.
+ * <div rustbindgen hide></div>
  */
 int io_uring_wait_cqe_nr(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned int wait_nr);
 
@@ -991,12 +1115,14 @@ int io_uring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_p
 
 /**
  * A ready completion without waiting: 0 with `*cqe_ptr` set, or `-EAGAIN`.
+ * <div rustbindgen hide></div>
  */
 int io_uring_peek_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr);
 
 /**
  * Peek without ever entering the kernel; `*nr_available` (if non-NULL) gets the count
  * of visible CQEs. Returns 0 (with `*cqe_ptr` NULL when none) or an internal-timeout error.
+ * <div rustbindgen hide></div>
  */
 int __io_uring_peek_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned int *nr_available);
 
@@ -1007,76 +1133,91 @@ unsigned int io_uring_peek_batch_cqe(struct io_uring *ring, struct io_uring_cqe 
 
 /**
  * Mark `cqe` consumed (advances the CQ head by its slot count). NULL `cqe` is a no-op.
+ * <div rustbindgen hide></div>
  */
 void io_uring_cqe_seen(struct io_uring *ring, struct io_uring_cqe *cqe);
 
 /**
  * Mark `nr` CQ slots consumed.
+ * <div rustbindgen hide></div>
  */
 void io_uring_cq_advance(struct io_uring *ring, unsigned int nr);
 
 /**
  * Completions ready to reap (0 for an invalid ring).
+ * <div rustbindgen hide></div>
  */
 unsigned int io_uring_cq_ready(const struct io_uring *ring);
 
 /**
  * True when the kernel holds overflowed completions.
+ * <div rustbindgen hide></div>
  */
 bool io_uring_cq_has_overflow(const struct io_uring *ring);
 
 /**
  * True when eventfd notifications are enabled for this ring.
+ * <div rustbindgen hide></div>
  */
 bool io_uring_cq_eventfd_enabled(const struct io_uring *ring);
 
 /**
  * Enable or disable eventfd notifications. Returns 0 or `-EOPNOTSUPP`.
+ * <div rustbindgen hide></div>
  */
 int io_uring_cq_eventfd_toggle(struct io_uring *ring, bool enabled);
 
 /**
  * CQ slots `cqe` occupies: 2 for a 32-byte CQE on a mixed ring, else 1.
+ * <div rustbindgen hide></div>
  */
 unsigned int io_uring_cqe_nr(const struct io_uring_cqe *cqe);
 
 /**
  * Start iterating the ready completions of `ring`.
+ * <div rustbindgen hide></div>
  */
 struct io_uring_cqe_iter io_uring_cqe_iter_init(const struct io_uring *ring);
 
 /**
  * Next completion of the iteration: true with `*cqe` set, or false at the end.
+ * <div rustbindgen hide></div>
  */
 bool io_uring_cqe_iter_next(struct io_uring_cqe_iter *iter, struct io_uring_cqe **cqe);
 
 /**
  * The `user_data` of `cqe` as a pointer.
+ * <div rustbindgen hide></div>
  */
 void *io_uring_cqe_get_data(const struct io_uring_cqe *cqe);
 
 /**
  * The `user_data` of `cqe`.
+ * <div rustbindgen hide></div>
  */
-uint64_t io_uring_cqe_get_data64(const struct io_uring_cqe *cqe);
+__u64 io_uring_cqe_get_data64(const struct io_uring_cqe *cqe);
 
 /**
  * Set the `user_data` of `sqe` to a pointer.
+ * <div rustbindgen hide></div>
  */
 void io_uring_sqe_set_data(struct io_uring_sqe *sqe, void *data);
 
 /**
  * Set the `user_data` of `sqe`.
+ * <div rustbindgen hide></div>
  */
-void io_uring_sqe_set_data64(struct io_uring_sqe *sqe, uint64_t data);
+void io_uring_sqe_set_data64(struct io_uring_sqe *sqe, __u64 data);
 
 /**
  * Set the `IOSQE_*` flags of `sqe` (replaces them).
+ * <div rustbindgen hide></div>
  */
 void io_uring_sqe_set_flags(struct io_uring_sqe *sqe, unsigned int flags);
 
 /**
  * Set the provided-buffer group of `sqe`.
+ * <div rustbindgen hide></div>
  */
 void io_uring_sqe_set_buf_group(struct io_uring_sqe *sqe, int bgid);
 
@@ -1347,6 +1488,7 @@ void io_uring_free_probe(struct io_uring_probe *probe);
 /**
  * 1 when probe `p` reports opcode `op` as supported, else 0 (also for NULL `p` and
  * ops outside the probe).
+ * <div rustbindgen hide></div>
  */
 int io_uring_opcode_supported(const struct io_uring_probe *p, int op);
 

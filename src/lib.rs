@@ -2,7 +2,100 @@
 //!
 //! Layers (see `../shared/DESIGN.md`): [`sys`] is the kernel ABI, [`ring`] the core
 //! (setup, submission, completion), [`prep`] fills SQEs, [`register`] covers
-//! `io_uring_register(2)`, [`capi`] exports liburing's C ABI over them.
+//! `io_uring_register(2)`, [`capi`] exports liburing's C ABI over them, and [`api`] is
+//! the safe Rust API over the very same core (re-exported at the crate root).
+//!
+//! # The safe Rust API
+//!
+//! ## A ring, an operation, a completion
+//!
+//! [`IoUring::new`] sets up a ring; [`IoUring::push`] queues a typed operation from
+//! [`ops`] (one type per kernel opcode), [`IoUring::submit_and_wait`] hands the queue
+//! to the kernel, and completions come back as [`Cqe`] values:
+//!
+//! ```
+//! use io_urine::{ops, IoUring};
+//!
+//! let mut ring = IoUring::new(8)?;
+//! ring.push(&ops::Nop::new().user_data(1))?;
+//! ring.submit_and_wait(1)?;
+//! let cqe = ring.wait_cqe()?; // a copy of the head completion
+//! ring.cqe_seen();            // hand its slot back to the kernel
+//! assert_eq!((cqe.user_data(), cqe.result()), (1, Ok(0)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Reaping in bulk: [`IoUring::copy_cqes`] copies a batch into a slice and publishes
+//! the new CQ head once; [`IoUring::completions`] iterates. Waiting with a deadline:
+//! [`IoUring::wait_cqe_timeout`], [`IoUring::submit_and_wait_timeout`].
+//!
+//! ## Setup flags
+//!
+//! [`IoUring::builder`] has one method per `IORING_SETUP_*` flag (SQPOLL with idle
+//! time and CPU, IOPOLL, SQE128/CQE32, DEFER_TASKRUN, SINGLE_ISSUER, COOP_TASKRUN,
+//! NO_SQARRAY, R_DISABLED, ATTACH_WQ, CLAMP, CQSIZE …); [`IoUring::features`] says
+//! what the kernel supports.
+//!
+//! ## Memory safety of operations
+//!
+//! An operation whose constructor is `unsafe` makes the kernel read or write memory
+//! through a pointer you pass; you promise it stays valid until the operation
+//! completes. Operations without such pointers (`Nop`, `Fsync`, `Close`, `PollAdd`,
+//! `Accept`, `Socket`, receives into provided buffers …) are safe:
+//!
+//! ```
+//! use io_urine::{ops, IoUring};
+//! use std::os::fd::AsRawFd;
+//!
+//! let file = std::fs::File::open("Cargo.toml")?;
+//! let mut ring = IoUring::new(4)?;
+//! let mut buf = [0u8; 9];
+//! // SAFETY: `buf` is neither moved nor read until the read has completed below.
+//! ring.push(&unsafe { ops::Read::new(file.as_raw_fd(), buf.as_mut_ptr(), 9) }.user_data(2))?;
+//! ring.submit_and_wait(1)?;
+//! assert_eq!(ring.wait_cqe()?.result(), Ok(9));
+//! assert_eq!(&buf, b"[package]");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! With the `alloc` feature (on with `std`), [`IoUring::submit_owned`] is the safe
+//! alternative for reads, writes, sends and receives: the ring keeps the `Vec` until
+//! the completion has been consumed and [`IoUring::take_owned`] gives it back.
+//! `user_data` values are 63-bit: the top bit ([`RESERVED_USER_DATA_BIT`]) is the
+//! library's.
+//!
+//! ## Linking, timeouts, cancellation
+//!
+//! Every operation has builder methods for the `IOSQE_*` flags: `.link()` chains it to
+//! the next submission, `.hardlink()`, `.drain()`, `.force_async()`,
+//! `.skip_success()`; [`ops::LinkTimeout`] bounds the previous linked operation;
+//! [`ops::AsyncCancel`] cancels by `user_data`, file or anything.
+//!
+//! ## Two threads
+//!
+//! [`IoUring::split`] gives a [`SubmissionQueue`] and a [`CompletionQueue`]: both
+//! `Send` (not `Sync`, not `Clone`), for one producer thread and one consumer thread.
+//!
+//! ## Registered resources
+//!
+//! Fixed buffers ([`IoUring::register_buffers`] with [`ops::ReadFixed`] /
+//! [`ops::WriteFixed`]), fixed files ([`IoUring::register_files`], sparse tables,
+//! updates, [`Fixed`] targets, direct descriptors), eventfd, the ring fd,
+//! personalities, restrictions ([`Restriction`]), [`Probe`] for supported opcodes, and
+//! [`BufRing`] — an owned provided-buffer ring (optionally incremental) that hands out
+//! the buffers completions name and recycles them.
+//!
+//! ## Errors
+//!
+//! [`InitError`], [`EnterError`], [`RegisterError`] and [`CqeError`] carry the kernel's
+//! [`Errno`], implement `Display` and `core::error::Error`, and convert into
+//! `std::io::Error` with the `std` feature. [`PushError`] says why no SQE was
+//! available. Caller input never panics.
+//!
+//! ## `no_std`
+//!
+//! Without default features the API needs only `core` (the owned-buffer path needs
+//! `alloc`); the `std` feature adds `std::io::Error` conversions and `AsFd`/`AsRawFd`.
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -18,9 +111,11 @@ pub mod sys;
 
 pub use api::*;
 
-/// The C library is `no_std`; a panic can only come from a bug (caller input never
-/// panics), and unwinding into C is not an option, so it aborts.
-#[cfg(all(feature = "capi", not(feature = "std"), not(test)))]
+/// Without `std` the library (the C build, and `--no-default-features` Rust builds,
+/// whose cdylib/staticlib outputs need one) brings its own panic handler. A panic can
+/// only come from a bug (caller input never panics), and unwinding into C is not an
+/// option, so it traps. Rust programs get std's handler through the `std` feature.
+#[cfg(all(not(feature = "std"), not(test)))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo) -> ! {
     // `ud2` / `brk`: a trap, with no libc needed for abort().

@@ -18,10 +18,23 @@ fn loopback(port: u16) -> libc::sockaddr_in {
 }
 
 fn one(ring: &mut IoUring) -> Cqe {
-    ring.submit_and_wait(1).unwrap();
+    ring.submit().unwrap();
     let c = ring.wait_cqe_timeout(Duration::from_secs(10)).expect("completion");
     assert!(ring.cqe_seen());
     c
+}
+
+/// Submits, then collects `n` completions sorted by user_data; never waits more than
+/// 10 s for one (a hang is a failure, not a stuck test).
+fn collect(ring: &mut IoUring, n: usize) -> Vec<Cqe> {
+    ring.submit().unwrap();
+    let mut out = Vec::new();
+    while out.len() < n {
+        out.push(ring.wait_cqe_timeout(Duration::from_secs(10)).expect("completion within 10 s"));
+        assert!(ring.cqe_seen());
+    }
+    out.sort_by_key(|c| c.user_data());
+    out
 }
 
 #[test]
@@ -63,13 +76,7 @@ fn socket_bind_listen_accept_connect_send_recv() {
         .unwrap();
         ring.push(&ops::Connect::new(cfd, &dst as *const _ as *const sys::sockaddr, 16).user_data(6)).unwrap();
     }
-    ring.submit_and_wait(2).unwrap();
-    let mut got = [Cqe::default(); 2];
-    let mut n = 0;
-    while n < 2 {
-        n += ring.copy_cqes(&mut got[n..], 1).unwrap();
-    }
-    got.sort_by_key(|c| c.user_data());
+    let got = collect(&mut ring, 2);
     let sfd = got[0].result().expect("accept") as i32;
     assert_eq!(got[1].result(), Ok(0));
     // SAFETY: ours.
@@ -84,13 +91,7 @@ fn socket_bind_listen_accept_connect_send_recv() {
         ring.push(&ops::Send::new(cfd, msg.as_ptr(), msg.len()).user_data(7)).unwrap();
         ring.push(&ops::Recv::new(sfd, back.as_mut_ptr(), back.len()).user_data(8)).unwrap();
     }
-    ring.submit_and_wait(2).unwrap();
-    let mut res = [Cqe::default(); 2];
-    let mut n = 0;
-    while n < 2 {
-        n += ring.copy_cqes(&mut res[n..], 1).unwrap();
-    }
-    res.sort_by_key(|c| c.user_data());
+    let res = collect(&mut ring, 2);
     assert_eq!(res[0].result(), Ok(msg.len() as u32));
     assert_eq!(res[1].result(), Ok(msg.len() as u32));
     assert_eq!(&back[..msg.len()], msg);
@@ -156,7 +157,8 @@ fn multishot_accept_and_multishot_recv_with_bufring() {
     let mut got = 0;
     let mut out = [Cqe::default(); 16];
     while got < total {
-        let n = ring.copy_cqes(&mut out, 1).unwrap();
+        ring.wait_cqe_timeout(Duration::from_secs(10)).expect("data within 10 s");
+        let n = ring.copy_cqes(&mut out, 0).unwrap();
         for c in &out[..n] {
             assert!(c.more(), "multishot recv stays armed: {c:?}");
             let b = bufs.take(c).expect("a provided buffer");
@@ -196,6 +198,7 @@ fn incremental_bufring_hands_out_pieces() {
     ring.submit().unwrap();
     let mut pieces = Vec::new();
     let mut data = Vec::new();
+    let mut held = Vec::new();
     for i in 0..4 {
         let m = format!("piece{i}");
         clients[0].write_all(m.as_bytes()).unwrap();
@@ -205,11 +208,14 @@ fn incremental_bufring_hands_out_pieces() {
         data.extend_from_slice(bufs.data(&b));
         pieces.push((c.buffer_id().unwrap(), c.buf_more()));
         // Keep the pieces until the end: the buffer must not be reused meanwhile.
-        std::mem::forget(b);
+        held.push(b);
     }
     assert_eq!(String::from_utf8(data).unwrap(), "piece0piece1piece2piece3");
     // All four small messages landed in the same buffer, piece after piece.
     assert!(pieces.iter().all(|&(bid, more)| bid == pieces[0].0 && more), "{pieces:?}");
+    for b in held {
+        bufs.recycle(b);
+    }
 }
 
 #[test]
@@ -219,7 +225,7 @@ fn send_zc_and_msg_ops() {
     let mut ring = IoUring::new(8).unwrap();
     let msg = vec![7u8; 3000];
     unsafe { ring.push(&ops::SendZc::new(server.as_raw_fd(), msg.as_ptr(), msg.len()).user_data(1)) }.unwrap();
-    ring.submit_and_wait(1).unwrap();
+    ring.submit().unwrap();
     // Result CQE (more() set), then the notification once the buffer is free.
     let mut res = None;
     let mut notif = false;
@@ -250,15 +256,40 @@ fn send_zc_and_msg_ops() {
     let mut rmh = sys::msghdr { msg_iov: riov.as_ptr() as *mut _, msg_iovlen: 1, ..Default::default() };
     unsafe {
         ring.push(&ops::SendMsg::new(clients[0].as_raw_fd(), &mh).user_data(2)).unwrap();
-        ring.push(&ops::RecvMsg::new(server.as_raw_fd(), &mut rmh).flags(libc::MSG_WAITALL as u32).user_data(3)).unwrap();
+        ring.push(&ops::RecvMsg::new(server.as_raw_fd(), &mut rmh).user_data(3)).unwrap();
     }
-    ring.submit_and_wait(2).unwrap();
-    let mut out = [Cqe::default(); 2];
-    let mut n = 0;
-    while n < 2 {
-        n += ring.copy_cqes(&mut out[n..], 1).unwrap();
-    }
-    out.sort_by_key(|c| c.user_data());
+    let out = collect(&mut ring, 2);
     assert_eq!((out[0].result(), out[1].result()), (Ok(9), Ok(9)));
     assert_eq!(&rbuf[..9], b"two parts");
+}
+
+#[test]
+fn direct_descriptors_for_sockets() {
+    let (listener, mut clients) = tcp_pair_set(1);
+    let mut ring = IoUring::new(8).unwrap();
+    ring.register_files_sparse(8).unwrap();
+    ring.push(&ops::Socket::new(libc::AF_INET, libc::SOCK_STREAM, 0).file_index(Some(0)).user_data(1)).unwrap();
+    assert_eq!(one(&mut ring).result(), Ok(0));
+    ring.push(
+        &ops::Socket::new(libc::AF_INET, libc::SOCK_STREAM, 0).file_index(Some(ops::FILE_INDEX_ALLOC)).user_data(2),
+    )
+    .unwrap();
+    let slot = one(&mut ring).result().unwrap();
+    assert!(slot > 0 && slot < 8, "{slot}");
+    // Accept straight into slot 5, then receive through the fixed file.
+    ring.push(&ops::Accept::new(listener.as_raw_fd()).file_index(Some(5)).user_data(3)).unwrap();
+    assert_eq!(one(&mut ring).result(), Ok(0));
+    clients[0].write_all(b"direct").unwrap();
+    let mut buf = [0u8; 16];
+    unsafe { ring.push(&ops::Recv::new(io_urine::Fixed(5), buf.as_mut_ptr(), 16).user_data(4)) }.unwrap();
+    assert_eq!(one(&mut ring).result(), Ok(6));
+    assert_eq!(&buf[..6], b"direct");
+    for s in [0, slot, 5] {
+        ring.push(&ops::Close::new(io_urine::Fixed(s)).user_data(10 + s as u64)).unwrap();
+        assert_eq!(one(&mut ring).result(), Ok(0));
+    }
+    // The peer sees the connection closed.
+    let mut rest = [0u8; 1];
+    clients[0].set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    assert_eq!(clients[0].read(&mut rest).unwrap(), 0);
 }

@@ -92,3 +92,21 @@ fn ring_is_usable_after_the_split_ends() {
     assert_eq!(ring.wait_cqe().unwrap().user_data(), 2);
     assert_eq!(ring.sq_ready(), 0);
 }
+
+#[test]
+fn completion_half_works_on_another_thread_with_a_registered_ring_fd() {
+    let mut ring = IoUring::new(8).unwrap();
+    ring.register_ring_fd().unwrap();
+    let (mut sq, mut cq) = ring.split();
+    std::thread::scope(|s| {
+        let h = s.spawn(move || {
+            let c = cq.wait_cqe_timeout(Duration::from_secs(10)).expect("wait on another thread");
+            assert!(cq.cqe_seen());
+            c.user_data()
+        });
+        std::thread::sleep(Duration::from_millis(20));
+        sq.push(&ops::Nop::new().user_data(42)).unwrap();
+        sq.submit().unwrap();
+        assert_eq!(h.join().unwrap(), 42);
+    });
+}

@@ -6,7 +6,8 @@
 # 2. zig build-exe main.zig, linked with -luring (+ rpath LIBDIR) for "shared" (default),
 #    or with LIBDIR/liburing.a for "static"; writes OUTDIR/zig-consumer-MODE.
 # ZIG selects the compiler (default: zig on PATH, else `python3 -m ziglang` from PyPI's
-# ziglang package); ZIG_GLOBAL_CACHE_DIR is honoured as usual.
+# ziglang package); ZIG_OPT the -O mode (default Debug: safety checks, and zig caches it);
+# ZIG_GLOBAL_CACHE_DIR is honoured as usual.
 set -euo pipefail
 [[ $# -ge 3 ]] || { echo "usage: $0 INCLUDEDIR LIBDIR OUTDIR [shared|static]" >&2; exit 2; }
 inc=$1 lib=$2 out=$3 mode=${4:-shared}
@@ -27,5 +28,5 @@ case $mode in
   static) link=("$lib/liburing.a") ;;
   *) echo "mode must be shared or static" >&2; exit 2 ;;
 esac
-$ZIG build-exe -O ReleaseSafe -lc "${link[@]}" --dep liburing -Mroot="$here/main.zig" \
+$ZIG build-exe -O "${ZIG_OPT:-Debug}" -lc "${link[@]}" --dep liburing -Mroot="$here/main.zig" \
   -Mliburing="$out/liburing.zig" --name "zig-consumer-$mode" -femit-bin="$out/zig-consumer-$mode"

@@ -129,7 +129,13 @@ impl BufRing {
         Self::with_flags(ring, bgid, entries, buf_len, true)
     }
 
-    fn with_flags(ring: &IoUring, bgid: u16, entries: u16, buf_len: u32, incremental: bool) -> Result<Self, RegisterError> {
+    fn with_flags(
+        ring: &IoUring,
+        bgid: u16,
+        entries: u16,
+        buf_len: u32,
+        incremental: bool,
+    ) -> Result<Self, RegisterError> {
         let einval = RegisterError::from_raw(-EINVAL);
         if entries == 0 || !entries.is_power_of_two() || entries > 32768 || buf_len == 0 {
             return Err(einval);
@@ -143,16 +149,19 @@ impl BufRing {
         }
         // SAFETY: the ring fd is open while `ring` lives (the safe API never closes it).
         let ring_fd = unsafe { BorrowedFd::borrow_raw(ring.ring.ring_fd) };
-        let dup_fd = rustix::io::fcntl_dupfd_cloexec(ring_fd, 0).map_err(|e| RegisterError::from_raw(-e.raw_os_error()))?;
+        let dup_fd =
+            rustix::io::fcntl_dupfd_cloexec(ring_fd, 0).map_err(|e| RegisterError::from_raw(-e.raw_os_error()))?;
         let mut reg = io_uring::zeroed();
         reg.ring_fd = dup_fd.as_raw_fd();
         reg.enter_ring_fd = reg.ring_fd;
         reg.flags = ring.ring.flags;
         reg.features = ring.ring.features;
         // SAFETY: a fresh private anonymous mapping (zero-filled).
-        let mem = unsafe { mm::mmap_anonymous(ptr::null_mut(), mem_len, ProtFlags::READ | ProtFlags::WRITE, MapFlags::PRIVATE) }
-            .map_err(|e| RegisterError::from_raw(-e.raw_os_error()))?
-            .cast::<u8>();
+        let mem = unsafe {
+            mm::mmap_anonymous(ptr::null_mut(), mem_len, ProtFlags::READ | ProtFlags::WRITE, MapFlags::PRIVATE)
+        }
+        .map_err(|e| RegisterError::from_raw(-e.raw_os_error()))?
+        .cast::<u8>();
         let flags = if incremental { sys::IOU_PBUF_RING_INC as u32 } else { 0 };
         let br = match bufring::setup_buf_ring(&reg, entries as u32, bgid as i32, flags) {
             Ok(br) => br,
@@ -271,7 +280,8 @@ impl BufRing {
             let slot = (m.pos & self.mask()) as usize;
             // SAFETY: slot < entries; the kernel updates addr concurrently, so it is
             // read with a volatile load.
-            let cursor = unsafe { ptr::read_volatile(ptr::addr_of!((*(self.br as *const io_uring_buf).add(slot)).addr)) };
+            let cursor =
+                unsafe { ptr::read_volatile(ptr::addr_of!((*(self.br as *const io_uring_buf).add(slot)).addr)) };
             let end = self.buf_addr(bid) as u64 + offset as u64 + len as u64;
             if cursor < end || cursor > self.buf_addr(bid) as u64 + self.buf_len as u64 {
                 return None;

@@ -131,7 +131,6 @@ impl fmt::Display for Errno {
     }
 }
 
-#[allow(clippy::incompatible_msrv)]
 impl core::error::Error for Errno {}
 
 /// Defines an error type that wraps an [`Errno`] with a context prefix.
@@ -182,7 +181,6 @@ macro_rules! errno_error {
             }
         }
 
-        #[allow(clippy::incompatible_msrv)]
         impl core::error::Error for $name {
             fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
                 Some(&self.errno)
@@ -303,7 +301,6 @@ impl fmt::Display for PushError {
     }
 }
 
-#[allow(clippy::incompatible_msrv)]
 impl core::error::Error for PushError {}
 
 #[cfg(feature = "std")]
@@ -332,8 +329,11 @@ mod tests {
         let e = EnterError::from_raw(-62);
         assert!(e.is_timeout() && !e.is_interrupted() && !e.is_busy());
         assert_eq!(e.to_string(), "io_uring_enter failed: timer expired (ETIME)");
-        let io: std::io::Error = InitError::from_raw(-12).into();
-        assert_eq!(io.raw_os_error(), Some(12));
+        #[cfg(feature = "std")]
+        {
+            let io: std::io::Error = InitError::from_raw(-12).into();
+            assert_eq!(io.raw_os_error(), Some(12));
+        }
         assert_eq!(PushError::QueueFull.to_string(), "submission queue is full");
     }
 }

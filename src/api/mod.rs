@@ -37,4 +37,4 @@ pub use queue::Completions;
 pub use resources::{Probe, Restriction};
 pub use ring::{Builder, IoUring};
 pub use split::{CompletionQueue, SubmissionQueue};
-pub use sqe::{Fd, Fixed, PrepSqe, Sqe, SqeOpts, Timespec, RESERVED_USER_DATA_BIT};
+pub use sqe::{Fd, Fixed, PrepSqe, Sqe, Timespec, RESERVED_USER_DATA_BIT};

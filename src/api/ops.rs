@@ -814,7 +814,22 @@ mod tests {
     use super::*;
 
     fn fill<O: PrepSqe>(op: &O) -> io_uring_sqe {
-        let mut s = io_uring_sqe { opcode: 0xff, flags: 0xff, ioprio: 0xffff, fd: 77, off: !0, addr: !0, len: !0, op_flags: !0, user_data: !0, buf_index: !0, personality: !0, splice_fd_in: -5, addr3: !0, __pad2: [!0] };
+        let mut s = io_uring_sqe {
+            opcode: 0xff,
+            flags: 0xff,
+            ioprio: 0xffff,
+            fd: 77,
+            off: !0,
+            addr: !0,
+            len: !0,
+            op_flags: !0,
+            user_data: !0,
+            buf_index: !0,
+            personality: !0,
+            splice_fd_in: -5,
+            addr3: !0,
+            __pad2: [!0],
+        };
         op.prep(&mut s);
         s
     }
@@ -826,7 +841,11 @@ mod tests {
             assert!(!seen[op as usize], "opcode {op} twice");
             seen[op as usize] = true;
         }
-        assert!(seen.iter().all(|&s| s), "missing opcodes: {:?}", seen.iter().enumerate().filter(|s| !*s.1).collect::<std::vec::Vec<_>>());
+        assert!(
+            seen.iter().all(|&s| s),
+            "missing opcodes: {:?}",
+            seen.iter().enumerate().filter(|s| !*s.1).collect::<std::vec::Vec<_>>()
+        );
         assert_eq!(ALL_OPCODES.len(), 65);
     }
 

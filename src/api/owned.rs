@@ -60,7 +60,10 @@ impl OwnedOp {
 
     fn fd(&self) -> Fd {
         match *self {
-            OwnedOp::Read { fd, .. } | OwnedOp::Write { fd, .. } | OwnedOp::Send { fd, .. } | OwnedOp::Recv { fd, .. } => fd,
+            OwnedOp::Read { fd, .. }
+            | OwnedOp::Write { fd, .. }
+            | OwnedOp::Send { fd, .. }
+            | OwnedOp::Recv { fd, .. } => fd,
         }
     }
 }
@@ -110,7 +113,6 @@ impl fmt::Display for OwnedError {
     }
 }
 
-#[allow(clippy::incompatible_msrv)]
 impl core::error::Error for OwnedError {}
 
 #[cfg(feature = "std")]
@@ -296,8 +298,8 @@ impl IoUring {
         match op {
             OwnedOp::Read { offset, .. } => prep::rw::read(raw, fd.raw(), addr, len32, offset),
             OwnedOp::Write { offset, .. } => prep::rw::write(raw, fd.raw(), addr, len32, offset),
-            OwnedOp::Send { flags, .. } => prep::net::send(raw, fd.raw(), addr, len, flags),
-            OwnedOp::Recv { flags, .. } => prep::net::recv(raw, fd.raw(), addr, len, flags),
+            OwnedOp::Send { flags, .. } => prep::net::send(raw, fd.raw(), addr, len32 as usize, flags),
+            OwnedOp::Recv { flags, .. } => prep::net::recv(raw, fd.raw(), addr, len32 as usize, flags),
         }
         if fd.is_fixed() {
             raw.flags |= sys::IOSQE_FIXED_FILE;

@@ -311,7 +311,10 @@ pub struct Completions<'a> {
 }
 
 impl<'a> Completions<'a> {
-    pub(crate) fn new(ring: &'a mut io_uring, #[cfg(feature = "alloc")] owned: Option<&'a mut super::owned::Slab>) -> Self {
+    pub(crate) fn new(
+        ring: &'a mut io_uring,
+        #[cfg(feature = "alloc")] owned: Option<&'a mut super::owned::Slab>,
+    ) -> Self {
         // SAFETY: live ring.
         let it = unsafe { cq::cqe_iter_init(ring) };
         Completions {

@@ -127,6 +127,9 @@ impl IoUring {
 
     /// Registers the ring fd with the ring itself, so every `io_uring_enter(2)` skips
     /// the file-table lookup. The real fd stays open ([`as_raw_fd`](Self::as_raw_fd)).
+    /// The registration belongs to the calling thread: submitting or waiting on this
+    /// ring from another thread then fails with `EBADF` (the completion half of a
+    /// [`split`](Self::split) ring always uses the real fd).
     ///
     /// ```
     /// use io_urine::{ops, IoUring};

@@ -65,7 +65,13 @@ unsafe impl Send for CompletionQueue<'_> {}
 pub(crate) fn split(ring: &mut io_uring) -> (SubmissionQueue<'_>, CompletionQueue<'_>) {
     // SAFETY: `io_uring` is plain data (pointers into the mappings, sizes, flags) with
     // no Drop; the copy is never torn down, and it only lives while `ring` is borrowed.
-    let copy = unsafe { core::ptr::read(ring) };
+    let mut copy = unsafe { core::ptr::read(ring) };
+    // A registered ring fd is only valid on the thread that registered it; the
+    // completion half usually runs elsewhere, so it enters through the real fd.
+    if copy.ring_fd >= 0 {
+        copy.enter_ring_fd = copy.ring_fd;
+        copy.int_flags &= !(crate::sys::INT_FLAG_REG_RING | crate::sys::INT_FLAG_REG_REG_RING);
+    }
     (SubmissionQueue { ring }, CompletionQueue { ring: copy, _ring: PhantomData })
 }
 

@@ -32,7 +32,8 @@ pub unsafe trait PrepSqe {
 /// A reserved submission queue slot, as handed out by
 /// [`IoUring::get_sqe`](crate::IoUring::get_sqe).
 ///
-/// The slot starts out as a `NOP`, so a slot that is never filled submits harmlessly.
+/// The slot starts out as a `NOP` with `user_data` 0, so a slot that is never filled
+/// submits harmlessly.
 ///
 /// ```
 /// use io_urine::{ops, IoUring};
@@ -53,6 +54,9 @@ impl<'a> Sqe<'a> {
     #[inline]
     pub(crate) fn new(sqe: &'a mut io_uring_sqe) -> Self {
         crate::prep::rw::nop(sqe);
+        // prep helpers leave user_data alone: a reused slot must not keep an old
+        // (possibly library-reserved) value.
+        sqe.user_data = 0;
         Sqe { sqe }
     }
 
@@ -220,7 +224,7 @@ impl From<Duration> for Timespec {
 /// The options every operation type has: `IOSQE_*` flags, `user_data`, personality
 /// and buffer group. Applied after the operation's own fill.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SqeOpts {
+pub(crate) struct SqeOpts {
     pub(crate) flags: u8,
     pub(crate) personality: u16,
     pub(crate) buf_group: u16,

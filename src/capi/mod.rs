@@ -4,9 +4,9 @@
 //! nothing where liburing's signature has no error channel) instead of a crash.
 #![allow(clippy::missing_safety_doc)]
 
+pub mod buf_ring;
 #[cfg(all(feature = "capi", not(feature = "std"), not(test)))]
 pub mod mem;
-pub mod buf_ring;
 pub mod prep;
 pub mod prep_net;
 pub mod queue;

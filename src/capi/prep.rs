@@ -4,6 +4,7 @@
 //! arrives later in the `res` field of its CQE.
 
 use crate::prep::{cancel, fs, msg, pipe, poll, rw, sync, timeout};
+use crate::sys::__u64;
 use crate::sys::{
     __kernel_timespec, epoll_event, futex_waitv, id_t, idtype_t, io_uring_sqe, iovec, loff_t, mode_t, off_t, open_how,
     siginfo_t, statx,
@@ -34,7 +35,7 @@ pub unsafe extern "C" fn io_uring_prep_rw(
     fd: c_int,
     addr: *const c_void,
     len: c_uint,
-    offset: u64,
+    offset: __u64,
 ) {
     rw::prep_rw(sqe!(sqe), op as u8, fd, addr as u64, len, offset);
 }
@@ -60,7 +61,7 @@ pub unsafe extern "C" fn io_uring_prep_read(
     fd: c_int,
     buf: *mut c_void,
     nbytes: c_uint,
-    offset: u64,
+    offset: __u64,
 ) {
     rw::read(sqe!(sqe), fd, buf as u64, nbytes, offset);
 }
@@ -73,7 +74,7 @@ pub unsafe extern "C" fn io_uring_prep_write(
     fd: c_int,
     buf: *const c_void,
     nbytes: c_uint,
-    offset: u64,
+    offset: __u64,
 ) {
     rw::write(sqe!(sqe), fd, buf as u64, nbytes, offset);
 }
@@ -86,7 +87,7 @@ pub unsafe extern "C" fn io_uring_prep_readv(
     fd: c_int,
     iovecs: *const iovec,
     nr_vecs: c_uint,
-    offset: u64,
+    offset: __u64,
 ) {
     rw::readv(sqe!(sqe), fd, iovecs as u64, nr_vecs, offset);
 }
@@ -98,7 +99,7 @@ pub unsafe extern "C" fn io_uring_prep_readv2(
     fd: c_int,
     iovecs: *const iovec,
     nr_vecs: c_uint,
-    offset: u64,
+    offset: __u64,
     flags: c_int,
 ) {
     rw::readv2(sqe!(sqe), fd, iovecs as u64, nr_vecs, offset, flags);
@@ -111,7 +112,7 @@ pub unsafe extern "C" fn io_uring_prep_writev(
     fd: c_int,
     iovecs: *const iovec,
     nr_vecs: c_uint,
-    offset: u64,
+    offset: __u64,
 ) {
     rw::writev(sqe!(sqe), fd, iovecs as u64, nr_vecs, offset);
 }
@@ -123,7 +124,7 @@ pub unsafe extern "C" fn io_uring_prep_writev2(
     fd: c_int,
     iovecs: *const iovec,
     nr_vecs: c_uint,
-    offset: u64,
+    offset: __u64,
     flags: c_int,
 ) {
     rw::writev2(sqe!(sqe), fd, iovecs as u64, nr_vecs, offset, flags);
@@ -137,7 +138,7 @@ pub unsafe extern "C" fn io_uring_prep_read_fixed(
     fd: c_int,
     buf: *mut c_void,
     nbytes: c_uint,
-    offset: u64,
+    offset: __u64,
     buf_index: c_int,
 ) {
     rw::read_fixed(sqe!(sqe), fd, buf as u64, nbytes, offset, buf_index);
@@ -150,7 +151,7 @@ pub unsafe extern "C" fn io_uring_prep_write_fixed(
     fd: c_int,
     buf: *const c_void,
     nbytes: c_uint,
-    offset: u64,
+    offset: __u64,
     buf_index: c_int,
 ) {
     rw::write_fixed(sqe!(sqe), fd, buf as u64, nbytes, offset, buf_index);
@@ -164,7 +165,7 @@ pub unsafe extern "C" fn io_uring_prep_readv_fixed(
     fd: c_int,
     iovecs: *const iovec,
     nr_vecs: c_uint,
-    offset: u64,
+    offset: __u64,
     flags: c_int,
     buf_index: c_int,
 ) {
@@ -179,7 +180,7 @@ pub unsafe extern "C" fn io_uring_prep_writev_fixed(
     fd: c_int,
     iovecs: *const iovec,
     nr_vecs: c_uint,
-    offset: u64,
+    offset: __u64,
     flags: c_int,
     buf_index: c_int,
 ) {
@@ -195,7 +196,7 @@ pub unsafe extern "C" fn io_uring_prep_read_multishot(
     sqe: *mut io_uring_sqe,
     fd: c_int,
     nbytes: c_uint,
-    offset: u64,
+    offset: __u64,
     buf_group: c_int,
 ) {
     rw::read_multishot(sqe!(sqe), fd, nbytes, offset, buf_group);
@@ -246,7 +247,7 @@ pub unsafe extern "C" fn io_uring_prep_sync_file_range(
     sqe: *mut io_uring_sqe,
     fd: c_int,
     len: c_uint,
-    offset: u64,
+    offset: __u64,
     flags: c_int,
 ) {
     sync::sync_file_range(sqe!(sqe), fd, len, offset, flags);
@@ -258,8 +259,8 @@ pub unsafe extern "C" fn io_uring_prep_fallocate(
     sqe: *mut io_uring_sqe,
     fd: c_int,
     mode: c_int,
-    offset: u64,
-    len: u64,
+    offset: __u64,
+    len: __u64,
 ) {
     sync::fallocate(sqe!(sqe), fd, mode, offset, len);
 }
@@ -269,7 +270,7 @@ pub unsafe extern "C" fn io_uring_prep_fallocate(
 pub unsafe extern "C" fn io_uring_prep_fadvise(
     sqe: *mut io_uring_sqe,
     fd: c_int,
-    offset: u64,
+    offset: __u64,
     len: u32,
     advice: c_int,
 ) {
@@ -287,7 +288,7 @@ pub unsafe extern "C" fn io_uring_prep_madvise(sqe: *mut io_uring_sqe, addr: *mu
 pub unsafe extern "C" fn io_uring_prep_fadvise64(
     sqe: *mut io_uring_sqe,
     fd: c_int,
-    offset: u64,
+    offset: __u64,
     len: off_t,
     advice: c_int,
 ) {
@@ -588,7 +589,7 @@ pub unsafe extern "C" fn io_uring_prep_poll_multishot(sqe: *mut io_uring_sqe, fd
 /// Remove the poll request whose `user_data` is `user_data`. `res`: 0, or `-ENOENT`
 /// when there is none, `-EALREADY` when it is completing.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_poll_remove(sqe: *mut io_uring_sqe, user_data: u64) {
+pub unsafe extern "C" fn io_uring_prep_poll_remove(sqe: *mut io_uring_sqe, user_data: __u64) {
     poll::poll_remove(sqe!(sqe), user_data);
 }
 
@@ -598,8 +599,8 @@ pub unsafe extern "C" fn io_uring_prep_poll_remove(sqe: *mut io_uring_sqe, user_
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_prep_poll_update(
     sqe: *mut io_uring_sqe,
-    old_user_data: u64,
-    new_user_data: u64,
+    old_user_data: __u64,
+    new_user_data: __u64,
     poll_mask: c_uint,
     flags: c_uint,
 ) {
@@ -647,7 +648,7 @@ pub unsafe extern "C" fn io_uring_prep_timeout(
 /// Cancel the timeout whose `user_data` is `user_data` (it completes with `-ECANCELED`).
 /// `res`: 0, or `-ENOENT`/`-EALREADY`.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_timeout_remove(sqe: *mut io_uring_sqe, user_data: u64, flags: c_uint) {
+pub unsafe extern "C" fn io_uring_prep_timeout_remove(sqe: *mut io_uring_sqe, user_data: __u64, flags: c_uint) {
     timeout::timeout_remove(sqe!(sqe), user_data, flags);
 }
 
@@ -657,7 +658,7 @@ pub unsafe extern "C" fn io_uring_prep_timeout_remove(sqe: *mut io_uring_sqe, us
 pub unsafe extern "C" fn io_uring_prep_timeout_update(
     sqe: *mut io_uring_sqe,
     ts: *const __kernel_timespec,
-    user_data: u64,
+    user_data: __u64,
     flags: c_uint,
 ) {
     timeout::timeout_update(sqe!(sqe), ts as u64, user_data, flags);
@@ -681,7 +682,7 @@ pub unsafe extern "C" fn io_uring_prep_link_timeout(
 /// can ask for all matches or match by fd/op/any instead. `res`: 0 (or the number
 /// cancelled with `..._ALL`/`..._ANY`), `-ENOENT`, `-EALREADY`.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_prep_cancel64(sqe: *mut io_uring_sqe, user_data: u64, flags: c_int) {
+pub unsafe extern "C" fn io_uring_prep_cancel64(sqe: *mut io_uring_sqe, user_data: __u64, flags: c_int) {
     cancel::cancel64(sqe!(sqe), user_data, flags);
 }
 
@@ -759,7 +760,7 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring(
     sqe: *mut io_uring_sqe,
     fd: c_int,
     len: c_uint,
-    data: u64,
+    data: __u64,
     flags: c_uint,
 ) {
     msg::msg_ring(sqe!(sqe), fd, len, data, flags);
@@ -771,7 +772,7 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_cqe_flags(
     sqe: *mut io_uring_sqe,
     fd: c_int,
     len: c_uint,
-    data: u64,
+    data: __u64,
     flags: c_uint,
     cqe_flags: c_uint,
 ) {
@@ -788,7 +789,7 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_fd(
     fd: c_int,
     source_fd: c_int,
     target_fd: c_int,
-    data: u64,
+    data: __u64,
     flags: c_uint,
 ) {
     msg::msg_ring_fd(sqe!(sqe), fd, source_fd, target_fd, data, flags);
@@ -800,7 +801,7 @@ pub unsafe extern "C" fn io_uring_prep_msg_ring_fd_alloc(
     sqe: *mut io_uring_sqe,
     fd: c_int,
     source_fd: c_int,
-    data: u64,
+    data: __u64,
     flags: c_uint,
 ) {
     msg::msg_ring_fd_alloc(sqe!(sqe), fd, source_fd, data, flags);

@@ -2,7 +2,9 @@
 
 use super::live;
 use crate::ring::{cq, sq};
-use crate::sys::{__kernel_timespec, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter, io_uring_sqe, sigset_t};
+use crate::sys::{
+    __kernel_timespec, __u64, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter, io_uring_sqe, sigset_t,
+};
 use core::ffi::{c_int, c_uint, c_void};
 use core::ptr;
 
@@ -424,7 +426,7 @@ pub unsafe extern "C" fn io_uring_cqe_get_data(cqe: *const io_uring_cqe) -> *mut
 
 /// The `user_data` of `cqe`.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_cqe_get_data64(cqe: *const io_uring_cqe) -> u64 {
+pub unsafe extern "C" fn io_uring_cqe_get_data64(cqe: *const io_uring_cqe) -> __u64 {
     if cqe.is_null() {
         return 0;
     }
@@ -443,7 +445,7 @@ pub unsafe extern "C" fn io_uring_sqe_set_data(sqe: *mut io_uring_sqe, data: *mu
 
 /// Set the `user_data` of `sqe`.
 #[no_mangle]
-pub unsafe extern "C" fn io_uring_sqe_set_data64(sqe: *mut io_uring_sqe, data: u64) {
+pub unsafe extern "C" fn io_uring_sqe_set_data64(sqe: *mut io_uring_sqe, data: __u64) {
     // SAFETY: null-checked by as_mut.
     if let Some(s) = unsafe { sqe.as_mut() } {
         s.user_data = data;

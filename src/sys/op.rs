@@ -242,6 +242,9 @@ impl siginfo_t {
     }
 }
 
+/// `AT_FDCWD`: the directory fd meaning "the current working directory".
+pub const AT_FDCWD: i32 = -100;
+
 #[cfg(test)]
 mod layout_tests {
     use super::*;
@@ -261,6 +264,3 @@ mod layout_tests {
         assert_eq!(align_of::<siginfo_t>(), 8);
     }
 }
-
-/// `AT_FDCWD`: the directory fd meaning "the current working directory".
-pub const AT_FDCWD: i32 = -100;
