@@ -87,3 +87,26 @@ __attribute__((constructor)) static void t_require_ours(void)
 	}
 #endif
 }
+
+int t_run1(struct io_uring *ring, struct io_uring_sqe *sqe, unsigned long long ud)
+{
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	sqe->user_data = ud;
+	ret = io_uring_submit_and_wait(ring, 1);
+	CHECK(ret == 1, "submit_and_wait %d", ret);
+	ret = io_uring_wait_cqe(ring, &cqe);
+	CHECK(ret == 0 && cqe->user_data == ud, "wait_cqe %d", ret);
+	ret = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return ret;
+}
+
+struct io_uring_sqe *t_get_sqe(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	CHECK(sqe, "get_sqe");
+	return sqe;
+}

@@ -40,4 +40,11 @@ int t_check(const void *buf, size_t len, unsigned seed);
 /* Path of the liburing this process mapped (from /proc/self/maps), or NULL. */
 const char *t_loaded_liburing(void);
 
+struct io_uring;
+struct io_uring_sqe;
+/* Submit the one prepared `sqe` with user_data `ud`, wait for its CQE, return cqe->res. */
+int t_run1(struct io_uring *ring, struct io_uring_sqe *sqe, unsigned long long ud);
+/* io_uring_get_sqe that fails the test when the SQ is full. */
+struct io_uring_sqe *t_get_sqe(struct io_uring *ring);
+
 #endif

@@ -15,13 +15,7 @@
 
 static struct io_uring ring;
 
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	CHECK(sqe, "get_sqe");
-	return sqe;
-}
+#define sqe_get() t_get_sqe(&ring)
 
 static void submit(void)
 {

@@ -16,28 +16,9 @@
 
 static struct io_uring ring;
 
-static int run1(struct io_uring_sqe *sqe, __u64 ud)
-{
-	struct io_uring_cqe *cqe;
-	int ret;
+#define run1(sqe, ud) t_run1(&ring, (sqe), (ud))
 
-	sqe->user_data = ud;
-	ret = io_uring_submit_and_wait(&ring, 1);
-	CHECK(ret == 1, "submit_and_wait %d", ret);
-	ret = io_uring_wait_cqe(&ring, &cqe);
-	CHECK(ret == 0 && cqe->user_data == ud, "wait_cqe %d", ret);
-	ret = cqe->res;
-	io_uring_cqe_seen(&ring, cqe);
-	return ret;
-}
-
-static struct io_uring_sqe *sqe_get(void)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-	CHECK(sqe, "get_sqe");
-	return sqe;
-}
+#define sqe_get() t_get_sqe(&ring)
 
 static off_t fsize(int fd)
 {
