@@ -120,7 +120,7 @@ $(B)/man/man3/.stamp: $(INC)/liburing.h tools/gen-man
 test-consumers: all
 	tests/consumers/run
 
-test: all
+test:
 	tests/run-all
 
 install: all man

@@ -5,6 +5,7 @@
 fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=include/liburing.h");
     println!("cargo:rerun-if-env-changed=IO_URINE_BLESS");
     #[cfg(feature = "header")]
     header::check();
