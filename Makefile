@@ -28,8 +28,16 @@ SRCS        := $(shell find src -name '*.rs') Cargo.toml build.rs cbindgen.toml
 HEADERS     := include/liburing.h $(wildcard include/liburing/*.h include/liburing/io_uring/*.h)
 
 .PHONY: FORCE all header test test-rust test-c check-symbols demo install uninstall clean bench man test-consumers
+EXAMPLES    := $(B)/examples/demo $(B)/examples/io_uring-cp $(B)/examples/tcp-echo
+
 all: $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(LIB)/liburing.a \
-     $(INC)/liburing.h $(LIB)/pkgconfig/liburing.pc
+     $(INC)/liburing.h $(LIB)/pkgconfig/liburing.pc $(EXAMPLES)
+
+# The C examples, built against build/include and linked to build/lib (rpath).
+$(B)/examples/%: examples/%.c $(LIB)/liburing.so.$(VERSION) $(INC)/liburing.h
+	@mkdir -p $(B)/examples
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -I$(INC) $< -o $@ \
+	  -L$(LIB) -luring -Wl,-rpath,$(CURDIR)/$(LIB)
 
 # The C build: no_std, panic handler on, header checked against the committed one.
 # Always asks cargo (which rebuilds only what changed): a `cargo test --release` or
@@ -94,9 +102,6 @@ check-symbols: all
 	../shared/tools/check-symbols $(LIB)/liburing-ffi.so.2 $(ABI)/liburing-ffi.symbols
 
 demo: all
-	@mkdir -p $(B)/examples
-	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -I$(INC) examples/demo.c -o $(B)/examples/demo \
-	  -L$(LIB) -luring -Wl,-rpath,$(CURDIR)/$(LIB)
 	$(B)/examples/demo
 
 # Safe Rust API vs tokio's io-uring crate (benches/ring.rs). Own target dir: a default-
