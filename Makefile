@@ -27,7 +27,7 @@ RUSTLIB     := target/release/libio_urine.a
 SRCS        := $(shell find src -name '*.rs') Cargo.toml build.rs cbindgen.toml
 HEADERS     := include/liburing.h $(wildcard include/liburing/*.h include/liburing/io_uring/*.h)
 
-.PHONY: FORCE all header test test-rust test-c check-symbols demo install uninstall clean bench man test-consumers
+.PHONY: FORCE all header bench-c test test-rust test-c check-symbols demo install uninstall clean bench man test-consumers
 EXAMPLES    := $(B)/examples/demo $(B)/examples/io_uring-cp $(B)/examples/tcp-echo
 
 all: $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(LIB)/liburing.a \
@@ -103,6 +103,17 @@ check-symbols: all
 
 demo: all
 	$(B)/examples/demo
+
+# C NOP storm: Debian's liburing 2.3 (needs liburing-dev) vs io_urine, median of 7 runs.
+bench-c: all
+	@mkdir -p $(B)/bench
+	$(CC) -O2 -I/usr/include benches/nop-storm.c -o $(B)/bench/nop-storm-2.3 -l:liburing.so.2
+	$(CC) -O2 -I$(INC) benches/nop-storm.c -o $(B)/bench/nop-storm-io_urine -L$(LIB) -luring -Wl,-rpath,$(CURDIR)/$(LIB)
+	@for v in 2.3 io_urine 2.3-on-io_urine; do \
+	  for i in 1 2 3 4 5 6 7; do case $$v in \
+	    2.3) $(B)/bench/nop-storm-2.3 ;; io_urine) $(B)/bench/nop-storm-io_urine ;; \
+	    *) LD_LIBRARY_PATH=$(CURDIR)/$(LIB) $(B)/bench/nop-storm-2.3 ;; esac; done | sort -n | \
+	  awk -v v=$$v '{a[NR]=$$1} END {printf "%-16s %6.1f ns/op (median of %d)\n", v, a[int((NR+1)/2)], NR}'; done
 
 # Safe Rust API vs tokio's io-uring crate (benches/ring.rs). Own target dir: a default-
 # feature release build in target/release would replace the C build's libio_urine.a.
