@@ -15,8 +15,7 @@ pub unsafe extern "C" fn io_uring_register_buf_ring(
     reg: *mut io_uring_buf_reg,
     flags: c_uint,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     // SAFETY: null-checked; the caller's struct.
     match unsafe { reg.as_mut() } {
         Some(g) => bufring::register_buf_ring(r, g, flags),
@@ -27,8 +26,7 @@ pub unsafe extern "C" fn io_uring_register_buf_ring(
 /// Unregister the buffer ring of group `bgid` (its memory stays the caller's).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_unregister_buf_ring(ring: *mut io_uring, bgid: c_int) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     bufring::unregister_buf_ring(r, bgid)
 }
 
@@ -36,8 +34,7 @@ pub unsafe extern "C" fn io_uring_unregister_buf_ring(ring: *mut io_uring, bgid:
 /// `-errno` (`-EINVAL` for NULL `head`, `-ENOENT` for an unknown group).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_buf_ring_head(ring: *mut io_uring, buf_group: c_int, head: *mut u16) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if head.is_null() {
         return -EINVAL;
     }
@@ -88,8 +85,7 @@ pub unsafe extern "C" fn io_uring_free_buf_ring(
     nentries: c_uint,
     bgid: c_int,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     // SAFETY: `br` came from io_uring_setup_buf_ring per the contract.
     unsafe { bufring::free_buf_ring(r, br, nentries, bgid) }
 }
@@ -172,8 +168,7 @@ pub unsafe extern "C" fn io_uring_buf_ring_available(
     br: *mut io_uring_buf_ring,
     bgid: c_ushort,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if br.is_null() {
         return -EINVAL;
     }

@@ -4,6 +4,29 @@
 //! nothing where liburing's signature has no error channel) instead of a crash.
 #![allow(clippy::missing_safety_doc)]
 
+/// The live ring behind a C `struct io_uring *`, or an early return: `-EINVAL` by
+/// default, the value after `or` for functions whose signature has no error code, or a
+/// bare return with `void`.
+macro_rules! ring {
+    ($p:expr) => {
+        ring!($p, or - $crate::sys::errno::EINVAL)
+    };
+    ($p:expr, void) => {
+        // SAFETY: live() null-checks and validates the ring.
+        match unsafe { $crate::capi::live($p) } {
+            Some(r) => r,
+            None => return,
+        }
+    };
+    ($p:expr, or $err:expr) => {
+        // SAFETY: live() null-checks and validates the ring.
+        match unsafe { $crate::capi::live($p) } {
+            Some(r) => r,
+            None => return $err,
+        }
+    };
+}
+
 pub mod buf_ring;
 #[cfg(all(feature = "capi", not(feature = "std"), not(test)))]
 pub mod mem;

@@ -1,6 +1,5 @@
 //! Submission and completion: get SQEs, submit, wait, peek, advance, iterate.
 
-use super::live;
 use crate::ring::{cq, sq};
 use crate::sys::{
     __kernel_timespec, __u64, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter, io_uring_sqe, sigset_t,
@@ -11,46 +10,34 @@ use core::ptr;
 /// The next free SQE of `ring`, or NULL when the SQ is full (or `ring` is invalid).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::get_sqe(r) },
-        None => ptr::null_mut(),
-    }
+    let r = ring!(ring, or ptr::null_mut());
+    // SAFETY: live ring.
+    unsafe { sq::get_sqe(r) }
 }
 
 /// A 128-byte SQE (`IORING_SETUP_SQE128`, or two slots on `IORING_SETUP_SQE_MIXED`);
 /// NULL when full or the ring has neither flag.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uring_sqe {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::get_sqe128(r) },
-        None => ptr::null_mut(),
-    }
+    let r = ring!(ring, or ptr::null_mut());
+    // SAFETY: live ring.
+    unsafe { sq::get_sqe128(r) }
 }
 
 /// Submit the queued SQEs. Returns how many were submitted, or `-errno`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit(ring: *mut io_uring) -> c_int {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::submit(r) },
-        None => -EINVAL,
-    }
+    let r = ring!(ring);
+    // SAFETY: live ring.
+    unsafe { sq::submit(r) }
 }
 
 /// Submit and wait for at least `wait_nr` completions. Returns submitted count or `-errno`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: c_uint) -> c_int {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::submit_and_wait(r, wait_nr) },
-        None => -EINVAL,
-    }
+    let r = ring!(ring);
+    // SAFETY: live ring.
+    unsafe { sq::submit_and_wait(r, wait_nr) }
 }
 
 /// Submit, then wait for `wait_nr` completions for at most `ts` (NULL: no limit) with
@@ -63,8 +50,7 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_timeout(
     ts: *mut __kernel_timespec,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() {
         return -EINVAL;
     }
@@ -83,8 +69,7 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_min_timeout(
     min_wait_usec: c_uint,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() || r.features & crate::sys::IORING_FEAT_MIN_TIMEOUT == 0 {
         return -EINVAL;
     }
@@ -100,8 +85,7 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
     wait_nr: c_uint,
     reg_index: c_int,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() {
         return -EINVAL;
     }
@@ -112,67 +96,49 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
 /// Submit, and enter the kernel even with nothing to submit, to flush completions.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_get_events(ring: *mut io_uring) -> c_int {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::submit_and_get_events(r) },
-        None => -EINVAL,
-    }
+    let r = ring!(ring);
+    // SAFETY: live ring.
+    unsafe { sq::submit_and_get_events(r) }
 }
 
 /// Enter the kernel only to flush overflowed completions and run task work.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_events(ring: *mut io_uring) -> c_int {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { cq::get_events(r) },
-        None => -EINVAL,
-    }
+    let r = ring!(ring);
+    // SAFETY: live ring.
+    unsafe { cq::get_events(r) }
 }
 
 /// Wait (SQPOLL rings) until the SQ has a free slot.
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::sqring_wait_enter(r) },
-        None => -EINVAL,
-    }
+    let r = ring!(ring);
+    // SAFETY: live ring.
+    unsafe { sq::sqring_wait_enter(r) }
 }
 
 /// 0 at once without SQPOLL or with free SQ space; otherwise waits for space.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::sqring_wait(r) },
-        None => -EINVAL,
-    }
+    let r = ring!(ring);
+    // SAFETY: live ring.
+    unsafe { sq::sqring_wait(r) }
 }
 
 /// SQEs queued and not yet consumed by the kernel (0 for an invalid ring).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
-    // SAFETY: live() validates the ring; only read.
-    match unsafe { live(ring as *mut io_uring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::sq_ready(r) },
-        None => 0,
-    }
+    let r = ring!(ring as *mut io_uring, or 0);
+    // SAFETY: live ring.
+    unsafe { sq::sq_ready(r) }
 }
 
 /// Free SQ slots (0 for an invalid ring).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint {
-    // SAFETY: live() validates the ring; only read.
-    match unsafe { live(ring as *mut io_uring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { sq::sq_space_left(r) },
-        None => 0,
-    }
+    let r = ring!(ring as *mut io_uring, or 0);
+    // SAFETY: live ring.
+    unsafe { sq::sq_space_left(r) }
 }
 
 /// Get a completion, submitting `submit` SQEs and waiting for `wait_nr`, with `sigmask`
@@ -185,8 +151,7 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
     wait_nr: c_uint,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() {
         return -EINVAL;
     }
@@ -197,8 +162,7 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
 /// Wait for one completion. Returns 0 with `*cqe_ptr` set, or `-errno`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() {
         return -EINVAL;
     }
@@ -213,8 +177,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
     cqe_ptr: *mut *mut io_uring_cqe,
     wait_nr: c_uint,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() {
         return -EINVAL;
     }
@@ -232,8 +195,7 @@ pub unsafe extern "C" fn io_uring_wait_cqes(
     ts: *mut __kernel_timespec,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() {
         return -EINVAL;
     }
@@ -251,8 +213,7 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
     min_ts_usec: c_uint,
     sigmask: *mut sigset_t,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() || r.features & crate::sys::IORING_FEAT_EXT_ARG == 0 {
         return -EINVAL;
     }
@@ -274,8 +235,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe_timeout(
 /// A ready completion without waiting: 0 with `*cqe_ptr` set, or `-EAGAIN`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *mut io_uring_cqe) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() {
         return -EINVAL;
     }
@@ -291,8 +251,7 @@ pub unsafe extern "C" fn __io_uring_peek_cqe(
     cqe_ptr: *mut *mut io_uring_cqe,
     nr_available: *mut c_uint,
 ) -> c_int {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if cqe_ptr.is_null() {
         return -EINVAL;
     }
@@ -307,8 +266,7 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
     cqes: *mut *mut io_uring_cqe,
     count: c_uint,
 ) -> c_uint {
-    // SAFETY: live() validates the ring.
-    let Some(r) = (unsafe { live(ring) }) else { return 0 };
+    let r = ring!(ring, or 0);
     if cqes.is_null() {
         return 0;
     }
@@ -322,65 +280,49 @@ pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uri
     if cqe.is_null() {
         return;
     }
-    // SAFETY: live() validates the ring.
-    if let Some(r) = unsafe { live(ring) } {
-        // SAFETY: cqe is non-null and one of the ring's CQEs.
-        unsafe { cq::cq_advance(r, cq::cqe_nr(&*cqe)) }
-    }
+    let r = ring!(ring, void);
+    // SAFETY: cqe is non-null and one of the ring's CQEs.
+    unsafe { cq::cq_advance(r, cq::cqe_nr(&*cqe)) }
 }
 
 /// Mark `nr` CQ slots consumed.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
-    // SAFETY: live() validates the ring.
-    if let Some(r) = unsafe { live(ring) } {
-        // SAFETY: live ring.
-        unsafe { cq::cq_advance(r, nr) }
-    }
+    let r = ring!(ring, void);
+    // SAFETY: live ring.
+    unsafe { cq::cq_advance(r, nr) }
 }
 
 /// Completions ready to reap (0 for an invalid ring).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
-    // SAFETY: live() validates the ring; only read.
-    match unsafe { live(ring as *mut io_uring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { cq::cq_ready(r) },
-        None => 0,
-    }
+    let r = ring!(ring as *mut io_uring, or 0);
+    // SAFETY: live ring.
+    unsafe { cq::cq_ready(r) }
 }
 
 /// True when the kernel holds overflowed completions.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool {
-    // SAFETY: live() validates the ring; only read.
-    match unsafe { live(ring as *mut io_uring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { cq::cq_has_overflow(r) },
-        None => false,
-    }
+    let r = ring!(ring as *mut io_uring, or false);
+    // SAFETY: live ring.
+    unsafe { cq::cq_has_overflow(r) }
 }
 
 /// True when eventfd notifications are enabled for this ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> bool {
-    // SAFETY: live() validates the ring; only read.
-    match unsafe { live(ring as *mut io_uring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { cq::cq_eventfd_enabled(r) },
-        None => false,
-    }
+    let r = ring!(ring as *mut io_uring, or false);
+    // SAFETY: live ring.
+    unsafe { cq::cq_eventfd_enabled(r) }
 }
 
 /// Enable or disable eventfd notifications. Returns 0 or `-EOPNOTSUPP`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_toggle(ring: *mut io_uring, enabled: bool) -> c_int {
-    // SAFETY: live() validates the ring.
-    match unsafe { live(ring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { cq::cq_eventfd_toggle(r, enabled) },
-        None => -EINVAL,
-    }
+    let r = ring!(ring);
+    // SAFETY: live ring.
+    unsafe { cq::cq_eventfd_toggle(r, enabled) }
 }
 
 /// CQ slots `cqe` occupies: 2 for a 32-byte CQE on a mixed ring, else 1.
@@ -396,12 +338,9 @@ pub unsafe extern "C" fn io_uring_cqe_nr(cqe: *const io_uring_cqe) -> c_uint {
 /// Start iterating the ready completions of `ring`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uring_cqe_iter {
-    // SAFETY: live() validates the ring; only read.
-    match unsafe { live(ring as *mut io_uring) } {
-        // SAFETY: live ring.
-        Some(r) => unsafe { cq::cqe_iter_init(r) },
-        None => io_uring_cqe_iter { cqes: ptr::null_mut(), mask: 0, shift: 0, head: 0, tail: 0 },
-    }
+    let r = ring!(ring as *mut io_uring, or io_uring_cqe_iter { cqes: ptr::null_mut(), mask: 0, shift: 0, head: 0, tail: 0 });
+    // SAFETY: live ring.
+    unsafe { cq::cqe_iter_init(r) }
 }
 
 /// Next completion of the iteration: true with `*cqe` set, or false at the end.

@@ -14,17 +14,6 @@ use crate::sys::{
 use core::ffi::{c_int, c_uint};
 use core::ptr;
 
-/// The live ring behind `ring`, or return `-EINVAL` from the wrapper.
-macro_rules! ring {
-    ($p:expr) => {
-        // SAFETY: live() null-checks and validates the ring.
-        match unsafe { live($p) } {
-            Some(r) => r,
-            None => return -EINVAL,
-        }
-    };
-}
-
 /// Register `nr_iovecs` buffers as fixed buffers 0..nr_iovecs (for `read_fixed` and
 /// friends). Returns 0 or `-errno` (`-EBUSY` when a table already exists).
 #[no_mangle]

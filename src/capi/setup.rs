@@ -1,6 +1,5 @@
 //! Setup and teardown, raw system calls, version queries.
 
-use super::live;
 use crate::ring::{self, setup};
 use crate::sys::{self, errno::*, io_uring, io_uring_params, sigset_t};
 use core::ffi::{c_int, c_uint, c_void};
@@ -116,20 +115,16 @@ pub extern "C" fn io_uring_mlock_size(entries: c_uint, flags: c_uint) -> ssize_t
 /// Enable a ring created with `IORING_SETUP_R_DISABLED`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_enable_rings(ring: *mut io_uring) -> c_int {
-    // SAFETY: forwarded.
-    match unsafe { live(ring) } {
-        // SAFETY: no argument for ENABLE_RINGS.
-        Some(r) => unsafe { ring::do_register(r, sys::IORING_REGISTER_ENABLE_RINGS, core::ptr::null(), 0) },
-        None => -EINVAL,
-    }
+    let r = ring!(ring);
+    // SAFETY: no argument for ENABLE_RINGS.
+    unsafe { ring::do_register(r, sys::IORING_REGISTER_ENABLE_RINGS, core::ptr::null(), 0) }
 }
 
 /// Choose whether waits on `ring` count as iowait (`IORING_FEAT_NO_IOWAIT` kernels).
 /// Returns 0, or `-EOPNOTSUPP` when the kernel cannot turn iowait off.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_set_iowait(ring: *mut io_uring, enable_iowait: bool) -> c_int {
-    // SAFETY: forwarded.
-    let Some(r) = (unsafe { live(ring) }) else { return -EINVAL };
+    let r = ring!(ring);
     if r.features & sys::IORING_FEAT_NO_IOWAIT == 0 {
         return -EOPNOTSUPP;
     }
