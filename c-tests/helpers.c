@@ -3,7 +3,9 @@
 #define _GNU_SOURCE
 #endif
 #include "helpers.h"
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int t_tmpfile(void)
@@ -77,7 +79,8 @@ __attribute__((constructor)) static void t_require_ours(void)
 	}
 #else
 	const char *lib = t_loaded_liburing();
-	char real[4096], want[4096];
+	char real[4096], want[4096], line[4096 + 128];
+	FILE *f;
 
 	if (!lib || !realpath(lib, real) || !realpath(IO_URINE_LIBDIR, want) ||
 	    strncmp(real, want, strlen(want)) != 0) {
@@ -85,6 +88,25 @@ __attribute__((constructor)) static void t_require_ours(void)
 			lib ? lib : "(none)", IO_URINE_LIBDIR);
 		exit(T_EXIT_FAIL);
 	}
+	/* ...and no other liburing file may be mapped beside it (symbols could bind there) */
+	f = fopen("/proc/self/maps", "r");
+	if (!f) {
+		perror("/proc/self/maps");
+		exit(T_EXIT_FAIL);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *path = strchr(line, '/');
+
+		if (!path || (!strstr(path, "/liburing") && !strstr(path, "/libio_urine")))
+			continue;
+		path[strcspn(path, "\n")] = 0;
+		if (!realpath(path, real) || strncmp(real, want, strlen(want)) != 0) {
+			fprintf(stderr, "a second liburing is mapped: %s (ours in %s)\n", path,
+				IO_URINE_LIBDIR);
+			exit(T_EXIT_FAIL);
+		}
+	}
+	fclose(f);
 #endif
 }
 
@@ -109,4 +131,41 @@ struct io_uring_sqe *t_get_sqe(struct io_uring *ring)
 
 	CHECK(sqe, "get_sqe");
 	return sqe;
+}
+
+int t_kernel_has_op(int op)
+{
+	struct io_uring_params p;
+	struct {
+		struct io_uring_probe hdr;
+		struct io_uring_probe_op ops[256];
+	} probe;
+	int fd, ret;
+
+	memset(&p, 0, sizeof(p));
+	fd = (int)syscall(__NR_io_uring_setup, 2, &p);
+	CHECK(fd >= 0, "raw io_uring_setup: %s", strerror(errno));
+	memset(&probe, 0, sizeof(probe));
+	ret = (int)syscall(__NR_io_uring_register, fd, IORING_REGISTER_PROBE, &probe, 256);
+	close(fd);
+	CHECK(ret == 0, "raw IORING_REGISTER_PROBE: %s", strerror(errno));
+	return op >= 0 && op <= probe.hdr.last_op && op < 256 &&
+	       (probe.hdr.ops[op].flags & IO_URING_OP_SUPPORTED);
+}
+
+int t_kernel_refuses_setup(unsigned flags)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	if (flags & IORING_SETUP_CQSIZE)
+		p.cq_entries = 8;
+	fd = (int)syscall(__NR_io_uring_setup, 4, &p);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno == EINVAL;
 }

@@ -46,5 +46,12 @@ struct io_uring_sqe;
 int t_run1(struct io_uring *ring, struct io_uring_sqe *sqe, unsigned long long ud);
 /* io_uring_get_sqe that fails the test when the SQ is full. */
 struct io_uring_sqe *t_get_sqe(struct io_uring *ring);
+/*
+ * The kernel's own answers, asked with raw syscalls (not through the library under test),
+ * for deciding skips: does the kernel know opcode `op` (IORING_REGISTER_PROBE on a fresh
+ * ring)? Does io_uring_setup(2) with `flags` fail with EINVAL?
+ */
+int t_kernel_has_op(int op);
+int t_kernel_refuses_setup(unsigned flags);
 
 #endif

@@ -32,11 +32,12 @@ const OUT: u8 = 1;
 struct Meta {
     /// Ring position (tail value) the buffer was last published at.
     pos: u16,
-    /// Pieces handed out and not recycled yet.
-    pieces: u16,
     /// IN_KERNEL or OUT (the kernel is done with the whole buffer).
     state: u8,
     _pad: u8,
+    /// Pieces handed out and not recycled yet (u32: an incremental buffer larger than
+    /// 64 KiB can be handed out in more than `u16::MAX` pieces).
+    pieces: u32,
     /// Incremental mode: bytes of the buffer already handed out.
     offset: u32,
 }
@@ -291,7 +292,7 @@ impl BufRing {
         }
         let id = self.id;
         let mm = self.meta(bid);
-        mm.pieces += 1;
+        mm.pieces = mm.pieces.saturating_add(1);
         mm.offset = offset + len;
         if !piece {
             mm.state = OUT;

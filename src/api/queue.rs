@@ -202,9 +202,7 @@ pub(crate) fn cqe_seen(ring: &mut io_uring) -> bool {
     }
     // SAFETY: live ring; a CQE is ready at the head.
     unsafe {
-        let head = ring::read_once(ring.cq.khead);
-        let shift = ring::cqe_shift_from_flags(ring.flags);
-        let cqe = &*ring.cq.cqes.add(((head & ring.cq.ring_mask) << shift) as usize);
+        let cqe = &*cq::cqe_at(ring, ring::read_once(ring.cq.khead));
         cq::cq_advance(ring, cq::cqe_nr(cqe));
     }
     true
@@ -218,19 +216,7 @@ pub(crate) fn head_cqe(ring: &io_uring) -> Option<io_uring_cqe> {
         return None;
     }
     // SAFETY: live ring; a CQE is ready at the head.
-    unsafe {
-        let head = ring::read_once(ring.cq.khead);
-        let shift = ring::cqe_shift_from_flags(ring.flags);
-        Some(*ring.cq.cqes.add(((head & ring.cq.ring_mask) << shift) as usize))
-    }
-}
-
-/// True for CQEs the application must never see: the kernel's padding
-/// (`IORING_CQE_F_SKIP`) and, without `FEAT_EXT_ARG`, liburing's internal timeout.
-#[inline(always)]
-fn hidden(ring: &io_uring, c: &io_uring_cqe) -> bool {
-    c.flags & sys::IORING_CQE_F_SKIP != 0
-        || (ring.features & sys::IORING_FEAT_EXT_ARG == 0 && c.user_data == sys::LIBURING_UDATA_TIMEOUT)
+    unsafe { Some(*cq::cqe_at(ring, ring::read_once(ring.cq.khead))) }
 }
 
 /// Copies up to `out.len()` ready CQEs into `out`, first waiting until at least
@@ -287,7 +273,7 @@ pub(crate) fn copy_cqes(ring: &mut io_uring, out: &mut [Cqe], wait_nr: u32) -> R
         // SAFETY: `c` is a ready CQE.
         let cqe = unsafe { *c };
         consumed = it.head;
-        if hidden(ring, &cqe) {
+        if cq::cqe_is_internal(ring, &cqe) {
             continue;
         }
         if let Some(slot) = out.get_mut(n) {
@@ -340,7 +326,7 @@ impl Iterator for Completions<'_> {
             }
             // SAFETY: `c` is a ready CQE.
             let cqe = unsafe { *c };
-            if hidden(self.ring, &cqe) {
+            if cq::cqe_is_internal(self.ring, &cqe) {
                 continue;
             }
             #[cfg(feature = "alloc")]

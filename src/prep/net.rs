@@ -5,27 +5,9 @@
 //! Addresses are passed as `u64` (the value the SQE stores); the integer conversions
 //! mirror the C casts of liburing's inline helpers exactly, so the SQE bytes match.
 
-use super::rw::prep_rw;
+use super::rw::{prep_rw, set_direct_target};
 use crate::sys::{self, cmsghdr, io_uring_recvmsg_out, io_uring_sqe, msghdr};
 use core::mem::size_of;
-
-/// `__io_uring_set_target_fixed_file`: direct-descriptor slots are stored as index + 1
-/// (0 means "not a direct descriptor").
-#[inline]
-fn set_target_fixed_file(sqe: &mut io_uring_sqe, file_index: u32) {
-    sqe.set_file_index(file_index.wrapping_add(1));
-}
-
-/// The slot argument of the `*_direct` helpers: `IORING_FILE_INDEX_ALLOC` is passed as
-/// ALLOC - 1 so that the +1 encoding turns it back into ALLOC.
-#[inline]
-fn direct_slot(file_index: u32) -> u32 {
-    if file_index == sys::IORING_FILE_INDEX_ALLOC {
-        file_index - 1
-    } else {
-        file_index
-    }
-}
 
 /// socket(2): `domain`, `type_`, `protocol` as for socket(2); `flags` must be 0.
 #[inline]
@@ -38,14 +20,14 @@ pub fn socket(sqe: &mut io_uring_sqe, domain: i32, type_: i32, protocol: i32, fl
 #[inline]
 pub fn socket_direct(sqe: &mut io_uring_sqe, domain: i32, type_: i32, protocol: i32, file_index: u32, flags: u32) {
     socket(sqe, domain, type_, protocol, flags);
-    set_target_fixed_file(sqe, direct_slot(file_index));
+    set_direct_target(sqe, file_index);
 }
 
 /// socket(2) into a direct-descriptor slot the kernel picks (returned in `cqe->res`).
 #[inline]
 pub fn socket_direct_alloc(sqe: &mut io_uring_sqe, domain: i32, type_: i32, protocol: i32, flags: u32) {
     socket(sqe, domain, type_, protocol, flags);
-    set_target_fixed_file(sqe, sys::IORING_FILE_INDEX_ALLOC - 1);
+    set_direct_target(sqe, sys::IORING_FILE_INDEX_ALLOC);
 }
 
 /// bind(2) of `fd` to the `addrlen`-byte address at `addr`.
@@ -71,7 +53,7 @@ pub fn accept(sqe: &mut io_uring_sqe, fd: i32, addr: u64, addrlen: u64, flags: i
 #[inline]
 pub fn accept_direct(sqe: &mut io_uring_sqe, fd: i32, addr: u64, addrlen: u64, flags: i32, file_index: u32) {
     accept(sqe, fd, addr, addrlen, flags);
-    set_target_fixed_file(sqe, direct_slot(file_index));
+    set_direct_target(sqe, file_index);
 }
 
 /// Multishot accept: one CQE per accepted connection while `IORING_CQE_F_MORE` is set.
@@ -85,7 +67,7 @@ pub fn multishot_accept(sqe: &mut io_uring_sqe, fd: i32, addr: u64, addrlen: u64
 #[inline]
 pub fn multishot_accept_direct(sqe: &mut io_uring_sqe, fd: i32, addr: u64, addrlen: u64, flags: i32) {
     multishot_accept(sqe, fd, addr, addrlen, flags);
-    set_target_fixed_file(sqe, sys::IORING_FILE_INDEX_ALLOC - 1);
+    set_direct_target(sqe, sys::IORING_FILE_INDEX_ALLOC);
 }
 
 /// connect(2) of `fd` to the `addrlen`-byte address at `addr`.

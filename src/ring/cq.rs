@@ -12,6 +12,8 @@ use core::ptr;
 /// `ring` must be live.
 #[inline]
 pub unsafe fn cq_ring_needs_flush(ring: &io_uring) -> bool {
+    // Relaxed, as liburing's READ_ONCE: the flag is only a hint to enter the kernel,
+    // which then does the synchronised work; no ring data is read on its strength.
     // SAFETY: live ring.
     unsafe { read_once(ring.sq.kflags) & (sys::IORING_SQ_CQ_OVERFLOW | sys::IORING_SQ_TASKRUN) != 0 }
 }
@@ -64,6 +66,7 @@ pub unsafe fn cq_ready(ring: &io_uring) -> u32 {
 /// `ring` must be live.
 #[inline]
 pub unsafe fn cq_has_overflow(ring: &io_uring) -> bool {
+    // Relaxed, as liburing's READ_ONCE: a status hint (see cq_ring_needs_flush).
     // SAFETY: live ring.
     unsafe { read_once(ring.sq.kflags) & sys::IORING_SQ_CQ_OVERFLOW != 0 }
 }
@@ -105,6 +108,25 @@ pub unsafe fn cq_eventfd_toggle(ring: &mut io_uring, enabled: bool) -> i32 {
     0
 }
 
+/// True for CQEs the application must never see: the kernel's `IORING_CQE_F_SKIP`
+/// padding and, without `FEAT_EXT_ARG`, liburing's internal timeout CQE.
+#[inline(always)]
+pub(crate) fn cqe_is_internal(ring: &io_uring, cqe: &io_uring_cqe) -> bool {
+    cqe.flags & sys::IORING_CQE_F_SKIP != 0
+        || (ring.features & sys::IORING_FEAT_EXT_ARG == 0 && cqe.user_data == sys::LIBURING_UDATA_TIMEOUT)
+}
+
+/// The CQ slot of ring index `head` (masked, and scaled to 16-byte units on `CQE32`).
+///
+/// # Safety
+/// `ring` must be live.
+#[inline(always)]
+pub(crate) unsafe fn cqe_at(ring: &io_uring, head: u32) -> *mut io_uring_cqe {
+    let idx = ((head & ring.cq.ring_mask) << cqe_shift_from_flags(ring.flags)) as usize;
+    // SAFETY: live ring: idx < ring_entries << shift, the 16-byte slots mapped at `cqes`.
+    unsafe { ring.cq.cqes.add(idx) }
+}
+
 /// Consumes CQEs the application must never see: the kernel's `IORING_CQE_F_SKIP`
 /// padding and, without `FEAT_EXT_ARG`, liburing's internal timeout CQE (whose error is
 /// reported through `err`). Returns true when `cqe` was consumed and peeking should go on.
@@ -113,16 +135,12 @@ pub unsafe fn cq_eventfd_toggle(ring: &mut io_uring, enabled: bool) -> i32 {
 /// `ring` must be live and `cqe` one of its ready CQEs.
 #[inline]
 unsafe fn skip_cqe(ring: &mut io_uring, cqe: &io_uring_cqe, err: &mut i32) -> bool {
-    if cqe.flags & sys::IORING_CQE_F_SKIP == 0 {
-        if ring.features & sys::IORING_FEAT_EXT_ARG != 0 {
-            return false;
-        }
-        if cqe.user_data != sys::LIBURING_UDATA_TIMEOUT {
-            return false;
-        }
-        if cqe.res < 0 {
-            *err = cqe.res;
-        }
+    if !cqe_is_internal(ring, cqe) {
+        return false;
+    }
+    if cqe.flags & sys::IORING_CQE_F_SKIP == 0 && cqe.res < 0 {
+        // liburing's internal timeout failed (or fired): report it.
+        *err = cqe.res;
     }
     // SAFETY: live ring.
     unsafe { cq_advance(ring, cqe_nr(cqe)) };
@@ -139,8 +157,6 @@ pub unsafe fn peek_cqe_inner(
     cqe_ptr: &mut *mut io_uring_cqe,
     nr_available: Option<&mut u32>,
 ) -> i32 {
-    let mask = ring.cq.ring_mask;
-    let shift = cqe_shift_from_flags(ring.flags);
     let mut err = 0;
     let mut available;
     let mut cqe: *mut io_uring_cqe;
@@ -152,8 +168,8 @@ pub unsafe fn peek_cqe_inner(
         if available == 0 {
             break;
         }
-        // SAFETY: (head & mask) << shift indexes a mapped 16-byte CQE slot.
-        cqe = unsafe { ring.cq.cqes.add(((head & mask) << shift) as usize) };
+        // SAFETY: live ring.
+        cqe = unsafe { cqe_at(ring, head) };
         // SAFETY: cqe is a ready CQE of this ring.
         if !unsafe { skip_cqe(ring, &*cqe, &mut err) } {
             break;
@@ -462,7 +478,6 @@ pub unsafe fn get_events(ring: &io_uring) -> i32 {
 /// # Safety
 /// `ring` must be live; `cqes` valid for `count` writes.
 pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: *mut *mut io_uring_cqe, count: u32) -> u32 {
-    let shift = cqe_shift_from_flags(ring.flags);
     let mut overflow_checked = false;
     loop {
         // SAFETY: live ring.
@@ -470,13 +485,12 @@ pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: *mut *mut io_uring_cqe, 
         if ready != 0 {
             // SAFETY: live ring.
             let mut head = unsafe { read_once(ring.cq.khead) };
-            let mask = ring.cq.ring_mask;
             let last = head.wrapping_add(ready);
             let mut n = 0;
             while n < count && head != last {
-                // SAFETY: index within the mapped CQ ring; n < count slots of `cqes`.
+                // SAFETY: live ring (slot within the mapped CQ ring); n < count slots of `cqes`.
                 unsafe {
-                    let cqe = ring.cq.cqes.add(((head & mask) << shift) as usize);
+                    let cqe = cqe_at(ring, head);
                     *cqes.add(n as usize) = cqe;
                     head = head.wrapping_add(cqe_nr(&*cqe));
                 }

@@ -67,20 +67,22 @@ __attribute__((constructor)) static void diff_report_loaded(void)
 {
 	char line[4096 + 128];
 	FILE *f = fopen("/proc/self/maps", "r");
-	const char *shown = "(none)";
+	int found = 0;
 
 	if (!f)
 		return;
+	/* every mapping of a liburing file (the script dedups and wants exactly one file) */
 	while (fgets(line, sizeof(line), f)) {
 		char *p = strchr(line, '/');
 
 		if (p && strstr(p, "/liburing")) {
 			p[strcspn(p, "\n")] = 0;
-			shown = p;
-			break;
+			fprintf(stderr, "loaded: %s\n", p);
+			found = 1;
 		}
 	}
-	fprintf(stderr, "loaded: %s\n", shown);
+	if (!found)
+		fprintf(stderr, "loaded: (none)\n");
 	fclose(f);
 }
 
