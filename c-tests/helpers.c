@@ -5,7 +5,10 @@
 #include "helpers.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int t_tmpfile(void)
@@ -168,4 +171,88 @@ int t_kernel_refuses_setup(unsigned flags)
 		return 0;
 	}
 	return errno == EINVAL;
+}
+
+int t_kernel_run_sqe(unsigned setup_flags, const struct io_uring_sqe *sqe, const struct iovec *bufs,
+		     unsigned nbufs)
+{
+	size_t sqe_sz = (setup_flags & IORING_SETUP_SQE128) ? 128 : 64;
+	size_t cqe_sz = (setup_flags & IORING_SETUP_CQE32) ? 32 : 16;
+	struct io_uring_params p;
+	unsigned char *sq, *cq, *sqes;
+	size_t sq_len, cq_len, sqes_len;
+	unsigned head, tail, mask;
+	int fd, ret, res;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = setup_flags;
+	if (setup_flags & IORING_SETUP_CQSIZE)
+		p.cq_entries = 8;
+	fd = (int)syscall(__NR_io_uring_setup, 4, &p);
+	CHECK(fd >= 0, "raw io_uring_setup(%#x): %s", setup_flags, strerror(errno));
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cq_len = p.cq_off.cqes + p.cq_entries * cqe_sz;
+	sqes_len = p.sq_entries * sqe_sz;
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, sqes_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		    IORING_OFF_SQES);
+	CHECK(sq != MAP_FAILED && cq != MAP_FAILED && sqes != MAP_FAILED, "raw ring mmap: %s",
+	      strerror(errno));
+	if (nbufs) {
+		ret = (int)syscall(__NR_io_uring_register, fd, IORING_REGISTER_BUFFERS, bufs, nbufs);
+		CHECK(ret == 0, "raw IORING_REGISTER_BUFFERS: %s", strerror(errno));
+	}
+
+	/* slot 0 of the SQE array, index 0 in the SQ array, then publish tail + 1 */
+	mask = *(unsigned *)(sq + p.sq_off.ring_mask);
+	tail = __atomic_load_n((unsigned *)(sq + p.sq_off.tail), __ATOMIC_ACQUIRE);
+	memcpy(sqes, sqe, sqe_sz);
+	((unsigned *)(sq + p.sq_off.array))[tail & mask] = 0;
+	__atomic_store_n((unsigned *)(sq + p.sq_off.tail), tail + 1, __ATOMIC_RELEASE);
+	ret = (int)syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+	CHECK(ret == 1, "raw io_uring_enter: %d (%s)", ret, strerror(errno));
+
+	mask = *(unsigned *)(cq + p.cq_off.ring_mask);
+	head = __atomic_load_n((unsigned *)(cq + p.cq_off.head), __ATOMIC_ACQUIRE);
+	tail = __atomic_load_n((unsigned *)(cq + p.cq_off.tail), __ATOMIC_ACQUIRE);
+	CHECK(tail != head, "raw ring: no CQE after waiting for one");
+	res = ((struct io_uring_cqe *)(cq + p.cq_off.cqes + (head & mask) * cqe_sz))->res;
+
+	munmap(sqes, sqes_len);
+	munmap(cq, cq_len);
+	munmap(sq, sq_len);
+	close(fd);
+	return res;
+}
+
+int t_kernel_pbuf_ring_errno(int ring_fd, unsigned entries, unsigned bgid, unsigned flags)
+{
+	struct io_uring_buf_reg reg;
+	size_t len = (size_t)entries * sizeof(struct io_uring_buf);
+	void *mem = NULL;
+	int ret, err;
+
+	memset(&reg, 0, sizeof(reg));
+	if (!(flags & IOU_PBUF_RING_MMAP)) {
+		mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		CHECK(mem != MAP_FAILED, "mmap buffer ring: %s", strerror(errno));
+		reg.ring_addr = (uint64_t)(uintptr_t)mem;
+	}
+	reg.ring_entries = entries;
+	reg.bgid = (__u16)bgid;
+	reg.flags = (__u16)flags;
+	ret = (int)syscall(__NR_io_uring_register, ring_fd, IORING_REGISTER_PBUF_RING, &reg, 1);
+	err = ret < 0 ? errno : 0;
+	if (ret == 0) {
+		memset(&reg, 0, sizeof(reg));
+		reg.bgid = (__u16)bgid;
+		ret = (int)syscall(__NR_io_uring_register, ring_fd, IORING_UNREGISTER_PBUF_RING, &reg, 1);
+		CHECK(ret == 0, "raw IORING_UNREGISTER_PBUF_RING: %s", strerror(errno));
+	}
+	if (mem)
+		munmap(mem, len);
+	return err;
 }

@@ -53,5 +53,19 @@ struct io_uring_sqe *t_get_sqe(struct io_uring *ring);
  */
 int t_kernel_has_op(int op);
 int t_kernel_refuses_setup(unsigned flags);
+/*
+ * Run one hand-built SQE on a private ring made with raw syscalls only (io_uring_setup with
+ * setup_flags, IORING_REGISTER_BUFFERS of bufs[0..nbufs) when nbufs > 0, io_uring_enter)
+ * and return the res of its first CQE: what the kernel itself says about that request.
+ */
+struct iovec;
+int t_kernel_run_sqe(unsigned setup_flags, const struct io_uring_sqe *sqe, const struct iovec *bufs,
+		     unsigned nbufs);
+/*
+ * Register a provided-buffer ring (entries, bgid, IOU_PBUF_RING_* flags; memory mapped
+ * here unless IOU_PBUF_RING_MMAP) on ring_fd with a raw IORING_REGISTER_PBUF_RING call,
+ * unregister it again on success; returns 0 or the errno the kernel gave.
+ */
+int t_kernel_pbuf_ring_errno(int ring_fd, unsigned entries, unsigned bgid, unsigned flags);
 
 #endif

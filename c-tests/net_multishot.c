@@ -109,8 +109,13 @@ static void test_recv_multishot(struct io_uring *ring)
 	struct t_cqe c;
 
 	ret = t_bufring_setup(ring, &br, RB_ENTRIES, RB_BUFSZ, 7, 1);
-	if (ret == -EINVAL)
+	if (ret == -EINVAL) {
+		int kerr = t_kernel_pbuf_ring_errno(ring->ring_fd, RB_ENTRIES, 7, 0);
+
+		CHECK(kerr == EINVAL,
+		      "buffer ring: -EINVAL from the library, raw register gives %d", -kerr);
 		SKIP("kernel lacks provided-buffer rings");
+	}
 	CHECK(ret == 0, "buffer ring: %s", strerror(-ret));
 	t_tcp_pair(AF_INET, &cli, &srv);
 	t_fill(out, sizeof(out), 41);

@@ -115,6 +115,26 @@ int main(void)
 		io_uring_prep_sendmsg_zc_fixed(sqe, cli, &msg, 0, 0);
 		ret = zc_complete(&ring, sqe, 6, 0);
 		if (ret == -EINVAL) {
+			/*
+			 * Only the kernel may refuse it: the same request, built by hand
+			 * (SENDMSG_ZC, ioprio IORING_RECVSEND_FIXED_BUF, buf_index 0), on a
+			 * raw-syscall ring with the same buffer registered.
+			 */
+			struct io_uring_sqe raw;
+			int kres;
+
+			memset(&raw, 0, sizeof(raw));
+			raw.opcode = IORING_OP_SENDMSG_ZC;
+			raw.fd = cli;
+			raw.addr = (__u64)(uintptr_t)&msg;
+			raw.len = 1;
+			raw.ioprio = IORING_RECVSEND_FIXED_BUF;
+			raw.buf_index = 0;
+			raw.user_data = 6;
+			kres = t_kernel_run_sqe(0, &raw, &reg, 1);
+			CHECK(kres == -EINVAL,
+			      "sendmsg_zc_fixed: -EINVAL through the library, %d from the kernel directly",
+			      kres);
 			fprintf(stderr, "note: kernel lacks fixed buffers for sendmsg_zc\n");
 		} else {
 			CHECK(ret == 8000, "sendmsg_zc_fixed: %d", ret);
