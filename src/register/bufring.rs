@@ -176,20 +176,6 @@ pub unsafe fn buf_ring_advance(br: *mut io_uring_buf_ring, count: i32) {
     t.store(new_tail, Ordering::Release);
 }
 
-/// `__io_uring_buf_ring_cq_advance`: publish `buf_count` buffers and mark `cq_count`
-/// CQEs seen.
-///
-/// # Safety
-/// `br` must point to a buffer ring; `ring` must be live.
-#[inline]
-pub unsafe fn buf_ring_cq_advance2(ring: &mut io_uring, br: *mut io_uring_buf_ring, cq_count: i32, buf_count: i32) {
-    // SAFETY: caller contract.
-    unsafe {
-        buf_ring_advance(br, buf_count);
-        ring::cq::cq_advance(ring, cq_count as u32);
-    }
-}
-
 /// `io_uring_buf_ring_available`: buffers the application published that the kernel
 /// has not consumed yet (tail - head), or `Err(-errno)` from the head query.
 ///
