@@ -7,7 +7,7 @@
 //! the head, which only `IORING_REGISTER_PBUF_STATUS` reports.
 
 use super::reg;
-use crate::ring::{self, neg};
+use crate::ring::neg;
 use crate::sys::{self, errno::*, io_uring, io_uring_buf, io_uring_buf_reg, io_uring_buf_ring};
 use core::mem::size_of;
 use core::ptr;
