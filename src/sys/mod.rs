@@ -44,7 +44,7 @@ pub struct io_uring_sqe {
     pub personality: u16,
     /// union { splice_fd_in, file_index, zcrx_ifq_idx, optlen, { addr_len, __pad3 } }
     pub splice_fd_in: i32,
-    /// union { { addr3, __pad2[1] }, optval, cmd[0] }
+    /// `union { { addr3, __pad2[1] }, optval, cmd[0] }`
     pub addr3: u64,
     pub __pad2: [u64; 1],
 }
