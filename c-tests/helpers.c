@@ -256,3 +256,13 @@ int t_kernel_pbuf_ring_errno(int ring_fd, unsigned entries, unsigned bgid, unsig
 		munmap(mem, len);
 	return err;
 }
+
+void t_expect_no_cqe(struct io_uring *ring)
+{
+	struct io_uring_cqe *cqe = NULL;
+
+	usleep(10000);
+	io_uring_get_events(ring);
+	CHECK(io_uring_peek_cqe(ring, &cqe) == -EAGAIN && !cqe, "unexpected CQE ud %llu res %d",
+	      cqe ? (unsigned long long)cqe->user_data : 0ULL, cqe ? cqe->res : 0);
+}

@@ -46,6 +46,8 @@ struct io_uring_sqe;
 int t_run1(struct io_uring *ring, struct io_uring_sqe *sqe, unsigned long long ud);
 /* io_uring_get_sqe that fails the test when the SQ is full. */
 struct io_uring_sqe *t_get_sqe(struct io_uring *ring);
+/* Fail the test if, after a short pause and a flush of task work, any CQE is pending. */
+void t_expect_no_cqe(struct io_uring *ring);
 /*
  * The kernel's own answers, asked with raw syscalls (not through the library under test),
  * for deciding skips: does the kernel know opcode `op` (IORING_REGISTER_PROBE on a fresh

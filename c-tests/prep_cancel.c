@@ -39,15 +39,7 @@ static void collect(int n)
 	}
 }
 
-static void expect_empty(void)
-{
-	struct io_uring_cqe *cqe = NULL;
-
-	usleep(10000);
-	io_uring_get_events(&ring);
-	CHECK(io_uring_peek_cqe(&ring, &cqe) == -EAGAIN && !cqe, "unexpected CQE ud %llu res %d",
-	      cqe ? (unsigned long long)cqe->user_data : 0ULL, cqe ? cqe->res : 0);
-}
+#define expect_empty() t_expect_no_cqe(&ring)
 
 static void park_read(int fd, __u64 ud, int fixed)
 {

@@ -49,15 +49,7 @@ static void submit(struct io_uring *r, int n)
 	CHECK(ret == n, "submit %d, want %d", ret, n);
 }
 
-static void expect_empty(struct io_uring *r)
-{
-	struct io_uring_cqe *cqe = NULL;
-
-	usleep(10000);
-	io_uring_get_events(r);
-	CHECK(io_uring_peek_cqe(r, &cqe) == -EAGAIN && !cqe, "unexpected CQE ud %llx res %d",
-	      cqe ? (unsigned long long)cqe->user_data : 0ULL, cqe ? cqe->res : 0);
-}
+#define expect_empty(r) t_expect_no_cqe(r)
 
 static void test_msg_ring(void)
 {
