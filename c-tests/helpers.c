@@ -9,6 +9,9 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int t_tmpfile(void)
@@ -265,4 +268,17 @@ void t_expect_no_cqe(struct io_uring *ring)
 	io_uring_get_events(ring);
 	CHECK(io_uring_peek_cqe(ring, &cqe) == -EAGAIN && !cqe, "unexpected CQE ud %llu res %d",
 	      cqe ? (unsigned long long)cqe->user_data : 0ULL, cqe ? cqe->res : 0);
+}
+
+void t_udp_pair(int sv[2])
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+
+	sv[0] = socket(AF_INET, SOCK_DGRAM, 0);
+	sv[1] = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(sv[0] >= 0 && sv[1] >= 0, "socket");
+	CHECK(bind(sv[1], (struct sockaddr *)&sa, sizeof(sa)) == 0, "bind");
+	CHECK(getsockname(sv[1], (struct sockaddr *)&sa, &sl) == 0, "getsockname");
+	CHECK(connect(sv[0], (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect");
 }

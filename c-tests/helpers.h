@@ -48,6 +48,8 @@ int t_run1(struct io_uring *ring, struct io_uring_sqe *sqe, unsigned long long u
 struct io_uring_sqe *t_get_sqe(struct io_uring *ring);
 /* Fail the test if, after a short pause and a flush of task work, any CQE is pending. */
 void t_expect_no_cqe(struct io_uring *ring);
+/* Two UDP sockets on 127.0.0.1: sv[1] bound to a free port, sv[0] connected to it. */
+void t_udp_pair(int sv[2]);
 /*
  * The kernel's own answers, asked with raw syscalls (not through the library under test),
  * for deciding skips: does the kernel know opcode `op` (IORING_REGISTER_PROBE on a fresh

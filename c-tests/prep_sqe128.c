@@ -119,14 +119,7 @@ static void test_mixed_bookkeeping(void)
 int main(void)
 {
 	/* sv[0] sends datagrams to sv[1] (SIOCINQ needs a protocol with an ioctl: UDP) */
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t sl = sizeof(sa);
-	sv[0] = socket(AF_INET, SOCK_DGRAM, 0);
-	sv[1] = socket(AF_INET, SOCK_DGRAM, 0);
-	CHECK(sv[0] >= 0 && sv[1] >= 0, "socket");
-	CHECK(bind(sv[1], (struct sockaddr *)&sa, sizeof(sa)) == 0, "bind");
-	CHECK(getsockname(sv[1], (struct sockaddr *)&sa, &sl) == 0, "getsockname");
-	CHECK(connect(sv[0], (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect");
+	t_udp_pair(sv);
 	test_sqe128_ring();
 	test_mixed_bookkeeping();
 	return T_EXIT_PASS;
