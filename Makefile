@@ -17,7 +17,7 @@ MANDIR      ?= $(PREFIX)/share/man
 DESTDIR     ?=
 CC          ?= cc
 CARGO       ?= cargo
-ABI         ?= ../shared/abi
+ABI         ?= abi
 
 B           := build
 OBJ         := $(B)/obj
@@ -98,8 +98,8 @@ header:
 	IO_URINE_BLESS=1 $(CARGO) build --release --no-default-features --features capi,header
 
 check-symbols: all
-	../shared/tools/check-symbols $(LIB)/liburing.so.2 $(ABI)/liburing.symbols
-	../shared/tools/check-symbols $(LIB)/liburing-ffi.so.2 $(ABI)/liburing-ffi.symbols
+	tools/check-symbols $(LIB)/liburing.so.2 $(ABI)/liburing.symbols
+	tools/check-symbols $(LIB)/liburing-ffi.so.2 $(ABI)/liburing-ffi.symbols
 
 demo: all
 	$(B)/examples/demo

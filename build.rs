@@ -54,7 +54,7 @@ mod header {
     /// liburing-ffi exports but liburing.so does not, plus io_uring_get_sqe (exported by
     /// liburing.so, yet inline in liburing.h).
     fn hide_inline_from_bindgen(header: &str, dir: &Path) -> String {
-        let abi = env::var_os("IO_URINE_ABI").map(PathBuf::from).unwrap_or_else(|| dir.join("../shared/abi"));
+        let abi = env::var_os("IO_URINE_ABI").map(PathBuf::from).unwrap_or_else(|| dir.join("abi"));
         println!("cargo:rerun-if-env-changed=IO_URINE_ABI");
         let names = |file: &str| -> HashSet<String> {
             let path = abi.join(file);

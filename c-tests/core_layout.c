@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Struct layouts seen from C through our headers: sizeof, alignof and the offset and
- * size of every field listed in ../shared/abi/layouts.txt (liburing 2.15's x86_64
+ * size of every field listed in abi/layouts.txt (liburing 2.15's x86_64
  * layouts: struct io_uring / io_uring_sq / io_uring_cq, every named io_uring_sqe field
  * including union members, cqe, params, offsets, buf, buf_ring, getevents_arg, probe,
  * probe_op, recvmsg_out and the sizeof-only register structs). The expected values are

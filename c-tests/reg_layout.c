@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The register-side structs of include/liburing/io_uring.h have liburing 2.15's layout
- * (sizes and alignments from ../shared/abi/layouts.txt, plus the offsets the kernel
+ * (sizes and alignments from abi/layouts.txt, plus the offsets the kernel
  * relies on), and the register opcodes / flags have the kernel's values. Compile-time
  * checks; the run only confirms the enum values that need a runtime view.
  */

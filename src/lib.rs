@@ -1,6 +1,6 @@
 //! io_urine: liburing 2.15 in pure Rust — `no_std`, no libc, system calls through rustix.
 //!
-//! Layers (see `../shared/DESIGN.md`): [`sys`] is the kernel ABI, [`ring`] the core
+//! Layers (DESIGN notes in the README): [`sys`] is the kernel ABI, [`ring`] the core
 //! (setup, submission, completion), [`prep`] fills SQEs, [`register`] covers
 //! `io_uring_register(2)`, [`capi`] exports liburing's C ABI over them, and [`api`] is
 //! the safe Rust API over the very same core (re-exported at the crate root).

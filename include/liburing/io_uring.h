@@ -2,7 +2,7 @@
 /*
  * io_urine's copy of the kernel io_uring UAPI, with the field names liburing 2.15 uses.
  * Hand-maintained (cbindgen cannot express the anonymous unions of io_uring_sqe);
- * c-tests/layout.c checks every offset against ../shared/abi/layouts.txt.
+ * c-tests/layout.c checks every offset against abi/layouts.txt.
  */
 #ifndef LINUX_IO_URING_H
 #define LINUX_IO_URING_H

@@ -2,7 +2,7 @@
 //! liburing's own ring structs, the constants, and the three io_uring system calls.
 //!
 //! The C view of these types lives in `include/liburing/io_uring.h`; both are checked
-//! against `../shared/abi/layouts.txt` by the layout tests.
+//! against `abi/layouts.txt` by the layout tests.
 #![allow(non_camel_case_types, non_upper_case_globals)]
 
 pub mod consts;
