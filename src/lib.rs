@@ -103,6 +103,7 @@
 extern crate std;
 
 pub mod api;
+#[cfg(feature = "capi")]
 pub mod capi;
 pub mod prep;
 pub mod register;
@@ -111,11 +112,11 @@ pub mod sys;
 
 pub use api::*;
 
-/// Without `std` the library (the C build, and `--no-default-features` Rust builds,
-/// whose cdylib/staticlib outputs need one) brings its own panic handler. A panic can
-/// only come from a bug (caller input never panics), and unwinding into C is not an
-/// option, so it traps. Rust programs get std's handler through the `std` feature.
-#[cfg(all(not(feature = "std"), not(test)))]
+/// The C library (feature `clib`, turned on only by the Makefile) brings its own panic
+/// handler: there is no std to provide one. A panic can only come from a bug (caller input
+/// never panics), and unwinding into C is not an option, so it traps. Rust users never get
+/// it: a `no_std` program brings its own, a std one gets std's.
+#[cfg(all(feature = "clib", not(feature = "std"), not(test)))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo) -> ! {
     // `ud2` / `brk`: a trap, with no libc needed for abort().

@@ -28,7 +28,7 @@ macro_rules! ring {
 }
 
 pub mod buf_ring;
-#[cfg(all(feature = "capi", not(feature = "std"), not(test)))]
+#[cfg(all(feature = "clib", not(feature = "std"), not(test)))]
 pub mod mem;
 pub mod prep;
 pub mod prep_net;
