@@ -125,10 +125,9 @@ bench-c: all
 	    *) LD_LIBRARY_PATH=$(CURDIR)/$(LIB) $(B)/bench/nop-storm-2.3 ;; esac; done | sort -n | \
 	  awk -v v=$$v '{a[NR]=$$1} END {printf "%-16s %6.1f ns/op (median of %d)\n", v, a[int((NR+1)/2)], NR}'; done
 
-# Safe Rust API vs tokio's io-uring crate (benches/ring.rs). Own target dir: a default-
-# feature release build in target/release would replace the C build's libio_urine.a.
+# Safe Rust API vs tokio's io-uring crate (benches/ring.rs).
 bench:
-	CARGO_TARGET_DIR=target/bench $(CARGO) bench --bench ring
+	$(CARGO) bench --bench ring
 
 test-rust:
 	$(CARGO) test --quiet
