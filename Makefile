@@ -10,6 +10,7 @@
 #                   MANDIR=$(PREFIX)/share/man (man pages go to $(MANDIR)/man3)
 #   make man        build/man/man3: one man page per function, from liburing.h's doc comments
 #   make test-consumers  C/C++ (pkg-config, install), Zig, Go and Rust (liburing-rs) programs
+#   make test-kernels    the C tests, static, on Debian's 6.1 / 6.12 / newest kernels under qemu
 
 VERSION     := 2.15
 PREFIX      ?= /usr/local
@@ -144,6 +145,10 @@ $(B)/man/man3/.stamp: $(INC)/liburing.h tools/gen-man
 
 test-consumers: all
 	tests/consumers/run
+
+.PHONY: test-kernels
+test-kernels: all
+	tests/kernels/run
 
 # Tier 1: no root, no network beyond cargo's own dependencies.
 check:
