@@ -5,7 +5,8 @@
  * many CQ wraps, cqe_iter_init / cqe_iter_next and io_uring_for_each_cqe (head values,
  * nothing consumed), cq_has_overflow with the overflow flushed by peek_batch_cqe,
  * cq_eventfd_enabled / cq_eventfd_toggle with a registered eventfd, cqe_nr, and
- * cqe_get_data / cqe_get_data64.
+ * cqe_get_data / cqe_get_data64; peek_batch_cqe on a CQE_MIXED ring never hands out the
+ * kernel's IORING_CQE_F_SKIP padding (liburing 2.15: consumed at the head, else ends the batch).
  */
 #include "helpers.h"
 #include <liburing.h>
@@ -223,11 +224,76 @@ static void test_eventfd_toggle(void)
 	close(efd);
 }
 
+/* Submit one NOP (32-byte CQE when big) with user_data ud and wait for it to complete. */
+static void mixed_nop(struct io_uring *ring, __u64 ud, int big)
+{
+	struct io_uring_sqe *sqe = t_get_sqe(ring);
+
+	io_uring_prep_nop(sqe);
+	if (big)
+		sqe->nop_flags = IORING_NOP_CQE32;
+	sqe->user_data = ud;
+	CHECK(io_uring_submit(ring) == 1, "submit");
+}
+
+static void test_mixed_batch(void)
+{
+	struct io_uring ring;
+	struct io_uring_params p;
+	struct io_uring_cqe *cqe, *cqes[4];
+
+	if (t_kernel_refuses_setup(IORING_SETUP_CQE_MIXED | IORING_SETUP_CQSIZE)) {
+		fprintf(stderr, "kernel refuses IORING_SETUP_CQE_MIXED: mixed batch skipped\n");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQE_MIXED | IORING_SETUP_CQSIZE;
+	p.cq_entries = 4;
+	CHECK(io_uring_queue_init_params(4, &ring, &p) == 0, "init CQE_MIXED");
+	CHECK(ring.cq.ring_entries == 4, "cq entries %u", ring.cq.ring_entries);
+	/* Three small CQEs reaped one by one: head = tail = 3, one slot before the end. */
+	for (int i = 0; i < 3; i++) {
+		mixed_nop(&ring, 1 + i, 0);
+		CHECK(io_uring_wait_cqe(&ring, &cqe) == 0 && cqe->user_data == (__u64)(1 + i), "small %d", i);
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	CHECK(*ring.cq.khead == 3, "head %u", *ring.cq.khead);
+	/* A 32-byte CQE cannot start in the last slot: the kernel pads slot 3 (F_SKIP). */
+	mixed_nop(&ring, 77, 1);
+	while (io_uring_cq_ready(&ring) < 3)
+		CHECK(io_uring_get_events(&ring) >= 0, "get_events");
+	CHECK(ring.cq.cqes[3].flags & IORING_CQE_F_SKIP, "no padding entry: flags %x", ring.cq.cqes[3].flags);
+	unsigned n = io_uring_peek_batch_cqe(&ring, cqes, 4);
+	CHECK(n == 1, "batch gave %u CQEs", n);
+	CHECK(cqes[0]->user_data == 77 && (cqes[0]->flags & IORING_CQE_F_32), "padding returned: ud %llu flags %x",
+	      (unsigned long long)cqes[0]->user_data, cqes[0]->flags);
+	CHECK(cqes[0] == &ring.cq.cqes[0], "big CQE not at slot 0");
+	CHECK(*ring.cq.khead == 4, "padding not consumed: head %u", *ring.cq.khead);
+	io_uring_cqe_seen(&ring, cqes[0]);
+	CHECK(io_uring_cq_ready(&ring) == 0, "ready %u", io_uring_cq_ready(&ring));
+
+	/* Padding behind a real CQE ends the batch there; the next batch consumes it. */
+	mixed_nop(&ring, 5, 0); /* slot 2 */
+	mixed_nop(&ring, 78, 1); /* padding in slot 3, the big CQE in slots 0-1 */
+	while (io_uring_cq_ready(&ring) < 4)
+		CHECK(io_uring_get_events(&ring) >= 0, "get_events");
+	CHECK(ring.cq.cqes[3].flags & IORING_CQE_F_SKIP, "no padding entry: flags %x", ring.cq.cqes[3].flags);
+	n = io_uring_peek_batch_cqe(&ring, cqes, 4);
+	CHECK(n == 1 && cqes[0]->user_data == 5, "batch 1: %u", n);
+	io_uring_cq_advance(&ring, 1);
+	n = io_uring_peek_batch_cqe(&ring, cqes, 4);
+	CHECK(n == 1 && cqes[0]->user_data == 78 && io_uring_cqe_nr(cqes[0]) == 2, "batch 2: %u", n);
+	io_uring_cqe_seen(&ring, cqes[0]);
+	CHECK(io_uring_cq_ready(&ring) == 0 && io_uring_peek_batch_cqe(&ring, cqes, 4) == 0, "drained");
+	io_uring_queue_exit(&ring);
+}
+
 int main(void)
 {
 	test_peek();
 	test_batch_and_wrap();
 	test_overflow_flag();
 	test_eventfd_toggle();
+	test_mixed_batch();
 	return T_EXIT_PASS;
 }

@@ -5,7 +5,8 @@
  * for wait_nr completions), submit_and_get_events / get_events (flush deferred work),
  * the SQE field helpers (set_data / set_data64 / set_flags with links and CQE skipping /
  * set_buf_group), and the preps nop, read, write, readv, writev, fsync, close, timeout
- * with the file data checked.
+ * with the file data checked; IORING_SETUP_SQ_REWIND (each submit rewinds to slot 0) where
+ * the kernel has it.
  */
 #include "helpers.h"
 #include <liburing.h>
@@ -13,6 +14,10 @@
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef IORING_SETUP_SQ_REWIND
+#define IORING_SETUP_SQ_REWIND (1U << 20)
+#endif
 
 static long now_ms(void)
 {
@@ -391,6 +396,41 @@ static void test_preps(void)
 	free(rbuf);
 }
 
+static void test_sq_rewind(void)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+
+	if (t_kernel_refuses_setup(IORING_SETUP_SQ_REWIND | IORING_SETUP_NO_SQARRAY)) {
+		int ret = io_uring_queue_init(8, &ring, IORING_SETUP_SQ_REWIND);
+		CHECK(ret == -EINVAL, "SQ_REWIND refused by the kernel, init gave %d", ret);
+		fprintf(stderr, "kernel refuses IORING_SETUP_SQ_REWIND: rewind covered by the core's fake-ring test\n");
+		return;
+	}
+	CHECK(io_uring_queue_init(8, &ring, IORING_SETUP_SQ_REWIND) == 0, "init SQ_REWIND");
+	for (unsigned round = 0; round < 40; round++) {
+		unsigned n = 1 + round % 8, seen = 0;
+
+		for (unsigned i = 0; i < n; i++) {
+			struct io_uring_sqe *sqe = t_get_sqe(&ring);
+
+			CHECK(sqe == &ring.sq.sqes[i], "round %u: SQE %u not in slot %u", round, i, i);
+			io_uring_prep_nop(sqe);
+			sqe->user_data = round * 16 + i;
+		}
+		CHECK(io_uring_submit_and_wait(&ring, n) == (int)n, "submit round %u", round);
+		CHECK(ring.sq.sqe_tail == 0 && io_uring_sq_ready(&ring) == 0, "tail %u not rewound", ring.sq.sqe_tail);
+		while (seen < n && io_uring_peek_cqe(&ring, &cqe) == 0) {
+			CHECK(cqe->user_data / 16 == round && cqe->user_data % 16 < n, "ud %llu",
+			      (unsigned long long)cqe->user_data);
+			io_uring_cqe_seen(&ring, cqe);
+			seen++;
+		}
+		CHECK(seen == n, "round %u: %u of %u CQEs", round, seen, n);
+	}
+	io_uring_queue_exit(&ring);
+}
+
 int main(void)
 {
 	test_sq_full_and_reuse();
@@ -398,5 +438,6 @@ int main(void)
 	test_get_events();
 	test_sqe_helpers();
 	test_preps();
+	test_sq_rewind();
 	return T_EXIT_PASS;
 }

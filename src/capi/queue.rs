@@ -70,11 +70,11 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_min_timeout(
     sigmask: *mut sigset_t,
 ) -> c_int {
     let r = ring!(ring);
-    if cqe_ptr.is_null() || r.features & crate::sys::IORING_FEAT_MIN_TIMEOUT == 0 {
+    if cqe_ptr.is_null() {
         return -EINVAL;
     }
     // SAFETY: as above.
-    unsafe { cq::submit_and_wait_timeout(r, &mut *cqe_ptr, wait_nr, ts, min_wait_usec, sigmask as *const c_void) }
+    unsafe { cq::submit_and_wait_min_timeout(r, &mut *cqe_ptr, wait_nr, ts, min_wait_usec, sigmask as *const c_void) }
 }
 
 /// Submit and wait using registered wait region slot `reg_index`.
@@ -214,11 +214,11 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
     sigmask: *mut sigset_t,
 ) -> c_int {
     let r = ring!(ring);
-    if cqe_ptr.is_null() || r.features & crate::sys::IORING_FEAT_EXT_ARG == 0 {
+    if cqe_ptr.is_null() {
         return -EINVAL;
     }
     // SAFETY: non-null out pointer.
-    unsafe { cq::wait_ext_arg(r, &mut *cqe_ptr, 0, wait_nr, ts, min_ts_usec, sigmask as *const c_void) }
+    unsafe { cq::wait_cqes_min_timeout(r, &mut *cqe_ptr, wait_nr, ts, min_ts_usec, sigmask as *const c_void) }
 }
 
 /// Wait for one completion for at most `ts`. Returns 0, `-ETIME`, or `-errno`.

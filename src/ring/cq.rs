@@ -330,7 +330,8 @@ pub unsafe fn wait_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe) -> 
 }
 
 /// Wait with an `IORING_ENTER_EXT_ARG` timeout (and optional min-wait and sigmask),
-/// submitting `submit` SQEs on the way.
+/// submitting `submit` SQEs on the way. A non-zero `min_wait_usec` needs
+/// `IORING_FEAT_MIN_TIMEOUT` (callers check it: older kernels refuse a non-zero pad).
 ///
 /// # Safety
 /// `ring` must be live; `ts` and `sigmask` null or valid.
@@ -343,9 +344,6 @@ pub unsafe fn wait_ext_arg(
     min_wait_usec: u32,
     sigmask: *const c_void,
 ) -> i32 {
-    // Kernels without IORING_FEAT_MIN_TIMEOUT have a must-be-zero pad there (-EINVAL);
-    // as liburing does, the min wait is then dropped and the wait is a plain one.
-    let min_wait_usec = if ring.features & sys::IORING_FEAT_MIN_TIMEOUT != 0 { min_wait_usec } else { 0 };
     let arg = sys::io_uring_getevents_arg {
         sigmask: sigmask as u64,
         sigmask_sz: sys::NSIG_BYTES as u32,
@@ -433,6 +431,45 @@ pub unsafe fn submit_and_wait_timeout(
     unsafe { get_cqe_sigmask(ring, cqe_ptr, to_submit, wait_nr, sigmask) }
 }
 
+/// `io_uring_wait_cqes_min_timeout`: as [`wait_cqes`] with a minimum batching wait;
+/// `-EINVAL` on kernels without `IORING_FEAT_MIN_TIMEOUT` (as liburing 2.15).
+///
+/// # Safety
+/// `ring` must be live; `ts`/`sigmask` null or valid.
+pub unsafe fn wait_cqes_min_timeout(
+    ring: &mut io_uring,
+    cqe_ptr: &mut *mut io_uring_cqe,
+    wait_nr: u32,
+    ts: *const __kernel_timespec,
+    min_wait_usec: u32,
+    sigmask: *const c_void,
+) -> i32 {
+    if ring.features & sys::IORING_FEAT_MIN_TIMEOUT == 0 {
+        return -EINVAL;
+    }
+    // SAFETY: forwarded; MIN_TIMEOUT kernels have EXT_ARG.
+    unsafe { wait_ext_arg(ring, cqe_ptr, 0, wait_nr, ts, min_wait_usec, sigmask) }
+}
+
+/// `io_uring_submit_and_wait_min_timeout`: `-EINVAL` without `IORING_FEAT_MIN_TIMEOUT`.
+///
+/// # Safety
+/// `ring` must be live; `ts`/`sigmask` null or valid.
+pub unsafe fn submit_and_wait_min_timeout(
+    ring: &mut io_uring,
+    cqe_ptr: &mut *mut io_uring_cqe,
+    wait_nr: u32,
+    ts: *const __kernel_timespec,
+    min_wait_usec: u32,
+    sigmask: *const c_void,
+) -> i32 {
+    if ring.features & sys::IORING_FEAT_MIN_TIMEOUT == 0 {
+        return -EINVAL;
+    }
+    // SAFETY: forwarded.
+    unsafe { submit_and_wait_timeout(ring, cqe_ptr, wait_nr, ts, min_wait_usec, sigmask) }
+}
+
 /// `io_uring_submit_and_wait_reg`: wait using registered wait region slot `reg_index`.
 ///
 /// # Safety
@@ -472,43 +509,69 @@ pub unsafe fn get_events(ring: &io_uring) -> i32 {
     unsafe { enter(ring, 0, 0, flags, ptr::null(), sys::NSIG_BYTES) }
 }
 
+/// Stores up to `count` ready CQEs in `cqes` without entering the kernel; returns how many.
+/// On a `CQE_MIXED` ring only real CQEs are stored (one pointer per CQE, 32-byte ones
+/// spanning two slots): kernel padding (`IORING_CQE_F_SKIP`) at the head is consumed,
+/// padding behind a stored CQE ends the batch (it is consumed by the next peek), as in
+/// liburing 2.15.
+///
+/// # Safety
+/// `ring` must be live; `cqes` valid for `count` writes.
+unsafe fn peek_batch_ready(ring: &mut io_uring, cqes: *mut *mut io_uring_cqe, count: u32) -> u32 {
+    // SAFETY: live ring.
+    let ready = unsafe { cq_ready(ring) };
+    if ready == 0 {
+        return 0;
+    }
+    // SAFETY: live ring.
+    let mut head = unsafe { read_once(ring.cq.khead) };
+    if ring.flags & sys::IORING_SETUP_CQE_MIXED == 0 {
+        let n = count.min(ready);
+        for i in 0..n {
+            // SAFETY: live ring (slot within the mapped CQ ring); i < count slots of `cqes`.
+            unsafe { *cqes.add(i as usize) = cqe_at(ring, head.wrapping_add(i)) };
+        }
+        return n;
+    }
+    let last = head.wrapping_add(ready);
+    let mut n = 0;
+    while n < count && head != last {
+        // SAFETY: live ring: a ready slot of the mapped CQ ring.
+        let cqe = unsafe { cqe_at(ring, head) };
+        // SAFETY: a ready CQE, written by the kernel before the tail we acquired.
+        let c = unsafe { &*cqe };
+        if c.flags & sys::IORING_CQE_F_SKIP != 0 {
+            // Only the head slot can be handed back; a later one waits for the next peek.
+            if n != 0 {
+                break;
+            }
+            // SAFETY: live ring; the padding is the head CQE.
+            unsafe { cq_advance(ring, 1) };
+            head = head.wrapping_add(1);
+            continue;
+        }
+        // SAFETY: n < count slots of `cqes`.
+        unsafe { *cqes.add(n as usize) = cqe };
+        head = head.wrapping_add(cqe_nr(c));
+        n += 1;
+    }
+    n
+}
+
 /// `io_uring_peek_batch_cqe`: up to `count` ready CQEs without waiting (flushing an
-/// overflow once if nothing is visible). Returns how many were stored.
+/// overflow or task work once if none is visible). Returns how many were stored.
 ///
 /// # Safety
 /// `ring` must be live; `cqes` valid for `count` writes.
 pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: *mut *mut io_uring_cqe, count: u32) -> u32 {
-    let mut overflow_checked = false;
-    loop {
-        // SAFETY: live ring.
-        let ready = unsafe { cq_ready(ring) };
-        if ready != 0 {
-            // SAFETY: live ring.
-            let mut head = unsafe { read_once(ring.cq.khead) };
-            let last = head.wrapping_add(ready);
-            let mut n = 0;
-            while n < count && head != last {
-                // SAFETY: live ring (slot within the mapped CQ ring); n < count slots of `cqes`.
-                unsafe {
-                    let cqe = cqe_at(ring, head);
-                    *cqes.add(n as usize) = cqe;
-                    head = head.wrapping_add(cqe_nr(&*cqe));
-                }
-                n += 1;
-            }
+    // SAFETY: live ring; forwarded `cqes` contract.
+    unsafe {
+        let n = peek_batch_ready(ring, cqes, count);
+        if n != 0 || !cq_ring_needs_flush(ring) {
             return n;
         }
-        if overflow_checked {
-            return 0;
-        }
-        // SAFETY: live ring.
-        if unsafe { cq_ring_needs_flush(ring) } {
-            // SAFETY: live ring.
-            unsafe { get_events(ring) };
-            overflow_checked = true;
-            continue;
-        }
-        return 0;
+        get_events(ring);
+        peek_batch_ready(ring, cqes, count)
     }
 }
 
@@ -754,6 +817,64 @@ mod tests {
             let mut cqe = ptr::null_mut();
             assert_eq!(peek_cqe_inner(&mut g.ring, &mut cqe, None), 0);
             assert_eq!((*cqe).user_data, sys::LIBURING_UDATA_TIMEOUT);
+        }
+    }
+
+    #[test]
+    fn mixed_peek_batch_never_returns_padding() {
+        // Issue 11 defect 1: CQE_MIXED, 4 slots; head = tail = 3, then a 32-byte CQE that
+        // would straddle the end: the kernel pads slot 3 with a skip CQE, the big one takes
+        // slots 0-1.
+        let mut f = FakeRing::new(4, 4, sys::IORING_SETUP_CQE_MIXED, 0, 3);
+        f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
+        f.kernel_post_cqe(77, 0, sys::IORING_CQE_F_32);
+        // SAFETY: live fake ring; the CQE pointers come from it.
+        unsafe {
+            let mut cqes = [ptr::null_mut(); 4];
+            // The skip entry at the head is consumed, the big CQE returned, once.
+            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 4), 1);
+            assert_eq!(((*cqes[0]).user_data, f.cqe_slot(cqes[0])), (77, 0));
+            assert_eq!(f.cq_khead(), 4, "padding entry not consumed");
+            cq_advance(&mut f.ring, cqe_nr(&*cqes[0]));
+            assert_eq!(cq_ready(&f.ring), 0);
+        }
+        // A skip entry behind real CQEs ends the batch; the next peek consumes it.
+        f.kernel_post_cqe(1, 0, 0); // slot 2
+        f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP); // slot 3
+        f.kernel_post_cqe(2, 0, sys::IORING_CQE_F_32); // slots 0-1
+                                                       // SAFETY: as above.
+        unsafe {
+            let mut cqes = [ptr::null_mut(); 4];
+            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 4), 1);
+            assert_eq!((*cqes[0]).user_data, 1);
+            cq_advance(&mut f.ring, 1);
+            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 4), 1);
+            assert_eq!((*cqes[0]).user_data, 2);
+            cq_advance(&mut f.ring, 2);
+            assert_eq!(cq_ready(&f.ring), 0);
+            // Only padding ready: nothing returned, the padding consumed.
+            f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
+            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 4), 0);
+            assert_eq!(cq_ready(&f.ring), 0);
+        }
+    }
+
+    #[test]
+    fn min_timeout_waits_need_the_feature() {
+        // Issue 11 defect 5: without IORING_FEAT_MIN_TIMEOUT both min-timeout waits are
+        // -EINVAL before anything is submitted or waited for (liburing 2.15).
+        let mut f = FakeRing::new(4, 8, 0, 0, 0);
+        f.ring.enter_ring_fd = -1;
+        let ts = __kernel_timespec { tv_sec: 0, tv_nsec: 1 };
+        let mut cqe = ptr::null_mut();
+        // SAFETY: live fake ring; ts outlives the calls.
+        unsafe {
+            let sqe = crate::ring::sq::get_sqe(&mut f.ring);
+            assert!(!sqe.is_null());
+            assert_eq!(wait_cqes_min_timeout(&mut f.ring, &mut cqe, 1, &ts, 10, ptr::null()), -EINVAL);
+            assert_eq!(submit_and_wait_min_timeout(&mut f.ring, &mut cqe, 1, &ts, 10, ptr::null()), -EINVAL);
+            // Nothing was published to the kernel.
+            assert_eq!(f.sq_ktail(), 0);
         }
     }
 }

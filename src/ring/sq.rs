@@ -102,6 +102,12 @@ pub unsafe fn get_sqe128(ring: &mut io_uring) -> *mut io_uring_sqe {
 #[inline]
 pub unsafe fn flush_sq(ring: &mut io_uring) -> u32 {
     let tail = ring.sq.sqe_tail;
+    if ring.flags & sys::IORING_SETUP_SQ_REWIND != 0 {
+        // The kernel ignores head and tail and takes `to_submit` SQEs from slot 0: hand
+        // over the count and start the next batch at slot 0 again (head stays 0).
+        ring.sq.sqe_tail = 0;
+        return tail;
+    }
     if ring.sq.sqe_head != tail {
         ring.sq.sqe_head = tail;
         // SAFETY: live ring: ktail points into the mapped SQ ring.
@@ -428,5 +434,30 @@ mod tests {
         let mut plain = FakeRing::new(4, 8, 0, 0, 0);
         // SAFETY: live fake ring.
         assert!(unsafe { get_sqe128(&mut plain.ring) }.is_null());
+    }
+
+    #[test]
+    fn sq_rewind_resets_the_tail_on_submit() {
+        // Issue 11 defect 6: with IORING_SETUP_SQ_REWIND the kernel takes SQEs from slot 0
+        // each time and ignores head/tail; every flush hands over the count and rewinds.
+        let mut f = FakeRing::new(8, 16, sys::IORING_SETUP_SQ_REWIND, 0, 0);
+        for round in 0..5u32 {
+            let n = 1 + round % 8;
+            let mut ud = 0;
+            queue(&mut f, n, &mut ud);
+            // SAFETY: live fake ring.
+            unsafe {
+                assert_eq!(sq_ready(&f.ring), n);
+                assert_eq!(flush_sq(&mut f.ring), n, "round {round}");
+                assert_eq!(f.ring.sq.sqe_tail, 0, "tail not rewound");
+                assert_eq!((f.sq_khead(), f.sq_ktail()), (0, 0), "kernel indices touched");
+                assert_eq!(sq_ready(&f.ring), 0);
+                assert_eq!(flush_sq(&mut f.ring), 0);
+                // The next SQE is slot 0 again.
+                let sqe = get_sqe(&mut f.ring);
+                assert_eq!(f.sqe_slot(sqe), 0);
+                f.ring.sq.sqe_tail = 0;
+            }
+        }
     }
 }

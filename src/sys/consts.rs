@@ -21,6 +21,7 @@ pub const IORING_SETUP_NO_SQARRAY: u32 = 1 << 16;
 pub const IORING_SETUP_HYBRID_IOPOLL: u32 = 1 << 17;
 pub const IORING_SETUP_CQE_MIXED: u32 = 1 << 18;
 pub const IORING_SETUP_SQE_MIXED: u32 = 1 << 19;
+pub const IORING_SETUP_SQ_REWIND: u32 = 1 << 20;
 
 /// `io_uring_enter(2)` flags.
 pub const IORING_ENTER_GETEVENTS: u32 = 1 << 0;
