@@ -11,12 +11,14 @@
 #   make man        build/man/man3: one man page per function, from liburing.h's doc comments
 #   make test-consumers  C/C++ (pkg-config, install), Zig, Go and Rust (liburing-rs) programs
 #   make test-kernels    the C tests, static, on Debian's 6.1 / 6.12 / newest kernels under qemu
+#   build/bin/io_urine   the CLI (cli/): `io_urine doctor`, `io_urine trace -- CMD`; installed to BINDIR
 
 VERSION     := 2.15
 PREFIX      ?= /usr/local
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
 MANDIR      ?= $(PREFIX)/share/man
+BINDIR      ?= $(PREFIX)/bin
 DESTDIR     ?=
 CC          ?= cc
 CARGO       ?= cargo
@@ -35,7 +37,14 @@ HEADERS     := include/liburing.h $(wildcard include/liburing/*.h include/liburi
 EXAMPLES    := $(B)/examples/demo $(B)/examples/io_uring-cp $(B)/examples/tcp-echo
 
 all: $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(LIB)/liburing.a \
-     $(INC)/liburing.h $(LIB)/pkgconfig/liburing.pc $(EXAMPLES)
+     $(INC)/liburing.h $(LIB)/pkgconfig/liburing.pc $(EXAMPLES) $(B)/bin/io_urine
+
+# The io_urine CLI (a std program; the library stays no_std). `io_urine trace` looks for
+# liburing.so.2 in ../lib next to itself, then in the LIBDIR it was built for.
+$(B)/bin/io_urine: $(SRCS) cli/Cargo.toml $(wildcard cli/src/*.rs)
+	IO_URINE_LIBDIR=$(LIBDIR) $(CARGO) build --release -p io_urine-cli
+	@mkdir -p $(B)/bin
+	cp -f target/release/io_urine $@
 
 # The C examples, built against build/include and linked to build/lib (rpath).
 $(B)/examples/%: examples/%.c $(LIB)/liburing.so.$(VERSION) $(INC)/liburing.h
@@ -175,6 +184,7 @@ install: all man
 	      -e 's|@VERSION@|$(VERSION)|' $$f > $(DESTDIR)$(LIBDIR)/pkgconfig/$$(basename $$f .in); done
 	install -d $(DESTDIR)$(MANDIR)/man3
 	install -m 644 $(B)/man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
+	install -D -m 755 $(B)/bin/io_urine $(DESTDIR)$(BINDIR)/io_urine
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,liburing.so.$(VERSION) liburing.so.2 liburing.so libio_urine.so \
@@ -186,6 +196,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/liburing/io_uring
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/liburing
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(addsuffix .3,$(MANPAGES)))
+	rm -f $(DESTDIR)$(BINDIR)/io_urine
 
 clean:
 	rm -rf $(B)

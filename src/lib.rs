@@ -109,6 +109,7 @@ pub mod prep;
 pub mod register;
 pub mod ring;
 pub mod sys;
+pub mod trace;
 
 pub use api::*;
 
