@@ -1,15 +1,14 @@
 //! Opcode probing: which `IORING_OP_*` the running kernel supports.
 //!
-//! Probes handed to the application come from an anonymous mapping (the library has no
-//! allocator) of a fixed size: a header plus [`PROBE_OPS`] op slots, so
-//! [`free_probe`] knows what to unmap.
+//! Probes handed to the application come from the process's `malloc` when it has one
+//! (programs `free()` them, as liburing allows), else from an anonymous mapping; both hold
+//! a header plus [`PROBE_OPS`] op slots, so [`free_probe`] knows the size.
 
 use super::reg;
-use crate::ring::{neg, setup};
+use crate::ring::setup;
 use crate::sys::{self, io_uring, io_uring_probe, io_uring_probe_op};
 use core::mem::size_of;
 use core::ptr;
-use rustix::mm::{self, MapFlags, ProtFlags};
 
 /// Op slots in a library-allocated probe (liburing asks for 256 too).
 pub const PROBE_OPS: u32 = 256;
@@ -28,12 +27,8 @@ pub unsafe fn register_probe(ring: &io_uring, p: *mut io_uring_probe, nr_ops: u3
 /// `io_uring_get_probe_ring`: a new probe filled by `ring`'s kernel, or `Err(-errno)`.
 /// Release it with [`free_probe`].
 pub fn get_probe_ring(ring: &io_uring) -> Result<*mut io_uring_probe, i32> {
-    // SAFETY: a fresh anonymous mapping (zero-filled, as the kernel requires).
-    let p = unsafe {
-        mm::mmap_anonymous(ptr::null_mut(), PROBE_SIZE, ProtFlags::READ | ProtFlags::WRITE, MapFlags::PRIVATE)
-    }
-    .map_err(neg)?
-    .cast::<io_uring_probe>();
+    // Zero-filled, as the kernel requires.
+    let p = sys::alloc::alloc_zeroed(PROBE_SIZE)?.cast::<io_uring_probe>();
     // SAFETY: `p` holds PROBE_SIZE bytes: a header and PROBE_OPS ops.
     let r = unsafe { register_probe(ring, p, PROBE_OPS) };
     if r < 0 {
@@ -65,10 +60,8 @@ pub fn get_probe() -> Result<*mut io_uring_probe, i32> {
 /// # Safety
 /// `p` must be null or a probe returned by this module and not yet freed.
 pub unsafe fn free_probe(p: *mut io_uring_probe) {
-    if !p.is_null() {
-        // SAFETY: our own mapping of PROBE_SIZE bytes.
-        let _ = unsafe { mm::munmap(p.cast(), PROBE_SIZE) };
-    }
+    // SAFETY: null or a probe of PROBE_SIZE bytes from alloc_zeroed.
+    unsafe { sys::alloc::free(p.cast(), PROBE_SIZE) };
 }
 
 /// `io_uring_opcode_supported`: true when `op` is within the probe and flagged

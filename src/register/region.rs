@@ -32,7 +32,7 @@ pub unsafe fn register_wait_reg(ring: &io_uring, reg_arg: *mut io_uring_reg_wait
     if reg_arg.is_null() || nr <= 0 {
         return -EINVAL;
     }
-    let page = rustix::param::page_size();
+    let page = sys::page::page_size();
     let bytes = nr as usize * size_of::<io_uring_reg_wait>();
     let size = (bytes + page - 1) & !(page - 1);
     let rd = sys::io_uring_region_desc {

@@ -1,6 +1,7 @@
 //! Ring creation, mapping and teardown (liburing's `setup.c`).
 
 use super::{cqe_shift_from_flags, do_register, is_live, neg, sqe_shift_from_flags};
+use crate::sys::page::page_size;
 use crate::sys::{self, errno::*, io_uring, io_uring_cq, io_uring_cqe, io_uring_params, io_uring_sq, io_uring_sqe};
 use core::ffi::c_void;
 use core::mem::size_of;
@@ -12,11 +13,6 @@ use rustix::mm::{self, MapFlags, ProtFlags};
 const KRING_SIZE: usize = 64;
 /// Huge page size used for library-allocated `NO_MMAP` memory larger than a page.
 const HUGE_PAGE_SIZE: usize = 2 * 1024 * 1024;
-
-#[inline]
-fn page_size() -> usize {
-    rustix::param::page_size()
-}
 
 /// `1 << ceil(log2(depth))` for depth >= 1.
 fn roundup_pow2(depth: u32) -> u32 {

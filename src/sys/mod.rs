@@ -5,9 +5,11 @@
 //! against `abi/layouts.txt` by the layout tests.
 #![allow(non_camel_case_types, non_upper_case_globals)]
 
+pub mod alloc;
 pub mod consts;
 pub mod net;
 pub mod op;
+pub mod page;
 pub mod reg;
 pub mod syscall;
 
