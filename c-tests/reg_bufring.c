@@ -228,6 +228,33 @@ static void manual(void)
 	munmap(br, sz);
 }
 
+/*
+ * io_uring_free_buf_ring with a size the kernel never accepts (0, not a power of two, or
+ * beyond 32768 entries) is -EINVAL before anything happens: the group stays registered
+ * and the ring mapped (liburing would unregister, then unmap nentries * 16 bytes).
+ */
+static void free_bad_sizes(void)
+{
+	static const unsigned bad[] = { 0x80000000u, 0xffffffffu, 65536, 32769, 0, 6 };
+	struct io_uring_buf_ring *br;
+	int err = 0;
+
+	br = io_uring_setup_buf_ring(&ring, 8, 9, 0, &err);
+	CHECK(br && err == 0, "setup: %d", err);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int ret = io_uring_free_buf_ring(&ring, br, bad[i], 9);
+		CHECK(ret == -EINVAL, "free with %u entries: %d", bad[i], ret);
+		/* still registered and mapped */
+		expect_head(9, 0);
+		io_uring_buf_ring_add(br, mem[0], BSZ, 0, io_uring_buf_ring_mask(8), 0);
+		io_uring_buf_ring_init(br);
+	}
+	CHECK(io_uring_free_buf_ring(&ring, br, 8, 9) == 0, "free");
+	uint16_t head = 0;
+	int ret = io_uring_buf_ring_head(&ring, 9, &head);
+	CHECK(ret == -ENOENT || ret == -EINVAL, "group 9 still registered: %d", ret);
+}
+
 int main(void)
 {
 	int err = 0;
@@ -244,6 +271,7 @@ int main(void)
 	incremental();
 	kernel_mapped();
 	manual();
+	free_bad_sizes();
 
 	close(sv[0]);
 	close(sv[1]);

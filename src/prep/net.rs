@@ -267,8 +267,15 @@ fn control_start(o: usize, namelen: u32) -> Option<usize> {
     o.checked_add(OUT_SIZE)?.checked_add(namelen as usize)
 }
 
-/// `io_uring_recvmsg_cmsg_firsthdr`: the first control message, or null when the kernel
-/// stored less than one `struct cmsghdr` of control data.
+/// Control bytes to parse: what the kernel says it stored, bounded by what the msghdr
+/// reserved (the buffer may be reused memory whose header says anything).
+#[inline]
+fn stored_control(out: &io_uring_recvmsg_out, m: &msghdr) -> usize {
+    (out.controllen as usize).min(m.msg_controllen)
+}
+
+/// `io_uring_recvmsg_cmsg_firsthdr`: the first control message, or null when less than
+/// one `struct cmsghdr` of control data was stored within the reserved area.
 ///
 /// # Safety
 /// `o` and `msgh` must be null or valid for reads.
@@ -277,7 +284,7 @@ pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: *const m
     let (Some(out), Some(m)) = (unsafe { o.as_ref() }, unsafe { msgh.as_ref() }) else {
         return core::ptr::null_mut();
     };
-    if (out.controllen as usize) < CMSG_SIZE {
+    if stored_control(out, m) < CMSG_SIZE {
         return core::ptr::null_mut();
     }
     match control_start(o as usize, m.msg_namelen) {
@@ -288,7 +295,7 @@ pub unsafe fn recvmsg_cmsg_firsthdr(o: *mut io_uring_recvmsg_out, msgh: *const m
 
 /// `io_uring_recvmsg_cmsg_nexthdr`: the control message after `cmsg`, or null when
 /// `cmsg` is malformed or the next one (header or its aligned length) would run past
-/// the `controllen` bytes the kernel stored.
+/// the `controllen` bytes the kernel stored or the `msg_controllen` bytes reserved.
 ///
 /// # Safety
 /// `o`, `msgh` and `cmsg` must be null or valid for reads; `cmsg` must lie in the
@@ -308,11 +315,11 @@ pub unsafe fn recvmsg_cmsg_nexthdr(
     }
     // The end of the stored control data (liburing computes it from firsthdr, which is
     // null when less than one header was stored: then nothing can follow).
-    if (out.controllen as usize) < CMSG_SIZE {
+    let stored = stored_control(out, m);
+    if stored < CMSG_SIZE {
         return core::ptr::null_mut();
     }
-    let Some(end) = control_start(o as usize, m.msg_namelen).and_then(|s| s.checked_add(out.controllen as usize))
-    else {
+    let Some(end) = control_start(o as usize, m.msg_namelen).and_then(|s| s.checked_add(stored)) else {
         return core::ptr::null_mut();
     };
     let base = cmsg as usize;
@@ -542,6 +549,16 @@ mod tests {
             assert!(recvmsg_cmsg_nexthdr(out, &m, c1).is_null());
             b.0[24..32].copy_from_slice(&3usize.to_ne_bytes());
             assert!(recvmsg_cmsg_nexthdr(out, &m, c1).is_null());
+            b.0[24..32].copy_from_slice(&20usize.to_ne_bytes());
+            // A stored controllen beyond msg_controllen is bounded by the latter.
+            b.0[4..8].copy_from_slice(&4096u32.to_ne_bytes());
+            m.msg_controllen = 24;
+            assert_eq!(recvmsg_cmsg_firsthdr(out, &m), c1);
+            assert!(recvmsg_cmsg_nexthdr(out, &m, c1).is_null(), "read past msg_controllen");
+            m.msg_controllen = 8;
+            assert!(recvmsg_cmsg_firsthdr(out, &m).is_null(), "header past msg_controllen");
+            m.msg_controllen = 48;
+            assert_eq!(recvmsg_cmsg_nexthdr(out, &m, c1), c2);
             m.msg_namelen = u32::MAX;
             assert!(recvmsg_validate(o, 74, &m).is_null());
             assert_eq!(recvmsg_payload_length(out, 74, &m), 0);

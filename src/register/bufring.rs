@@ -42,10 +42,18 @@ pub fn buf_ring_head(ring: &io_uring, buf_group: i32) -> Result<u16, i32> {
     Ok(st.head as u16)
 }
 
-/// Bytes of a ring of `nentries` buffers.
+/// Most entries the kernel accepts in a buffer ring (its 16-bit head and tail must tell
+/// a full ring from an empty one).
+pub const PBUF_RING_MAX_ENTRIES: u32 = 32768;
+
+/// Bytes of a ring of `nentries` buffers, or `-EINVAL` for a size the kernel never
+/// accepts (0, not a power of two, more than [`PBUF_RING_MAX_ENTRIES`]).
 #[inline]
-fn ring_bytes(nentries: u32) -> usize {
-    nentries as usize * size_of::<io_uring_buf>()
+fn ring_bytes(nentries: u32) -> Result<usize, i32> {
+    if !nentries.is_power_of_two() || nentries > PBUF_RING_MAX_ENTRIES {
+        return Err(-EINVAL);
+    }
+    Ok(nentries as usize * size_of::<io_uring_buf>())
 }
 
 /// `io_uring_setup_buf_ring`: allocate, register and initialise a ring of `nentries`
@@ -54,7 +62,7 @@ fn ring_bytes(nentries: u32) -> usize {
 /// it from the ring fd. Other `flags` (e.g. `IOU_PBUF_RING_INC`) go to the kernel.
 /// Release with [`free_buf_ring`].
 pub fn setup_buf_ring(ring: &io_uring, nentries: u32, bgid: i32, flags: u32) -> Result<*mut io_uring_buf_ring, i32> {
-    let size = ring_bytes(nentries);
+    let size = ring_bytes(nentries)?;
     let prot = ProtFlags::READ | ProtFlags::WRITE;
     let mut r = io_uring_buf_reg { ring_entries: nentries, bgid: bgid as u16, ..Default::default() };
     let br = if flags & sys::IOU_PBUF_RING_MMAP as u32 != 0 {
@@ -103,18 +111,23 @@ pub fn setup_buf_ring(ring: &io_uring, nentries: u32, bgid: i32, flags: u32) -> 
 }
 
 /// `io_uring_free_buf_ring`: unregister group `bgid`, then unmap the ring of
-/// `nentries` buffers that [`setup_buf_ring`] returned.
+/// `nentries` buffers that [`setup_buf_ring`] returned. A size no ring can have is
+/// `-EINVAL` before anything is unregistered or unmapped.
 ///
 /// # Safety
 /// `br` must come from [`setup_buf_ring`] with the same `nentries`, not yet freed.
 pub unsafe fn free_buf_ring(ring: &io_uring, br: *mut io_uring_buf_ring, nentries: u32, bgid: i32) -> i32 {
+    let size = match ring_bytes(nentries) {
+        Ok(size) => size,
+        Err(e) => return e,
+    };
     let ret = unregister_buf_ring(ring, bgid);
     if ret != 0 {
         return ret;
     }
     if !br.is_null() {
         // SAFETY: per the contract, our mapping of that size.
-        let _ = unsafe { mm::munmap(br.cast(), ring_bytes(nentries)) };
+        let _ = unsafe { mm::munmap(br.cast(), size) };
     }
     0
 }
