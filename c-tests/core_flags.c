@@ -173,8 +173,13 @@ static void pipe_read_taskwork(unsigned flags)
 	char buf[16] = { 0 };
 
 	int ret = io_uring_queue_init(4, &ring, flags);
-	if (ret == -EINVAL && t_kernel_refuses_setup(flags))
-		SKIP("kernel refuses setup flags %#x", flags);
+	if (ret == -EINVAL && t_kernel_refuses_setup(flags)) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "pipe_read_taskwork(%#x)", flags);
+		t_skip_case(name, "kernel refuses setup flags %#x", flags);
+		return;
+	}
 	CHECK(ret == 0, "init %#x: %d", flags, ret);
 	CHECK(pipe(fds) == 0, "pipe");
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
@@ -283,7 +288,7 @@ static void test_sqe_mixed(void)
 	int ret = io_uring_queue_init(4, &ring, IORING_SETUP_SQE_MIXED);
 
 	if (ret == -EINVAL && t_kernel_refuses_setup(IORING_SETUP_SQE_MIXED)) {
-		fprintf(stderr, "SQE_MIXED not supported by the kernel, skipped\n");
+		t_skip_case("sqe_mixed", "kernel refuses IORING_SETUP_SQE_MIXED");
 		return;
 	}
 	CHECK(ret == 0, "SQE_MIXED %d", ret);
@@ -314,7 +319,7 @@ static void test_sqe_mixed(void)
 		struct io_uring_cqe *cqe = wait_one(&ring);
 		if (cqe->res == -EINVAL && !t_kernel_has_op(IORING_OP_NOP128)) {
 			io_uring_cqe_seen(&ring, cqe);
-			fprintf(stderr, "NOP128 refused by the kernel\n");
+			t_skip_case("sqe_mixed_nop128", "kernel lacks IORING_OP_NOP128");
 			break;
 		}
 		CHECK(cqe->user_data == 128 && cqe->res == 0, "big nop ud %llu res %d",
@@ -336,7 +341,7 @@ static void test_cqe_mixed(void)
 	p.cq_entries = 4;
 	int ret = io_uring_queue_init_params(2, &ring, &p);
 	if (ret == -EINVAL && t_kernel_refuses_setup(IORING_SETUP_CQE_MIXED | IORING_SETUP_CQSIZE)) {
-		fprintf(stderr, "CQE_MIXED not supported by the kernel, skipped\n");
+		t_skip_case("cqe_mixed", "kernel refuses IORING_SETUP_CQE_MIXED");
 		return;
 	}
 	CHECK(ret == 0, "CQE_MIXED %d", ret);
@@ -366,7 +371,8 @@ static void test_cqe_mixed(void)
 			CHECK(kres == -EINVAL,
 			      "NOP_CQE32 gave -EINVAL through the library, but %d on a raw ring", kres);
 			io_uring_cqe_seen(&ring, cqe);
-			fprintf(stderr, "NOP_CQE32 refused by the kernel itself, rest skipped\n");
+			t_skip_case("cqe_mixed_nop_cqe32",
+				    "kernel refuses IORING_NOP_CQE32 on a raw CQE_MIXED ring");
 			io_uring_queue_exit(&ring);
 			return;
 		}

@@ -5,6 +5,7 @@
 #include "helpers.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -13,6 +14,18 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+void t_skip_case(const char *name, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+
+	/* formatted first, then one write: the runner matches the line at its start */
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "SKIP %s/%s: %s\n", program_invocation_short_name, name, reason);
+}
 
 int t_tmpfile(void)
 {

@@ -32,6 +32,14 @@
 		exit(T_EXIT_SKIP);                                              \
 	} while (0)
 
+/*
+ * Skip one sub-case and carry on: prints "SKIP <test>/<name>: <reason>", which
+ * tests/run-c-tests counts as a skipped case beside the test's own verdict. Decide it by
+ * asking the kernel (t_kernel_has_op, t_kernel_refuses_setup, the features io_uring_setup
+ * returned, the raw syscall's answer), never by version numbers.
+ */
+void t_skip_case(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A temporary file (unlinked at once); returns its fd. */
 int t_tmpfile(void);
 /* Fill buf with a pattern derived from seed; check it back. */

@@ -90,7 +90,7 @@ static void test_send_bundle(struct io_uring *ring)
 	struct t_cqe c;
 
 	if (!(ring->features & IORING_FEAT_RECVSEND_BUNDLE)) {
-		fprintf(stderr, "note: kernel lacks IORING_FEAT_RECVSEND_BUNDLE, send_bundle skipped\n");
+		t_skip_case("send_bundle", "kernel lacks IORING_FEAT_RECVSEND_BUNDLE");
 		return;
 	}
 	ret = t_bufring_setup(ring, &br, BR_ENTRIES, BR_BUFSZ, 5, 0);

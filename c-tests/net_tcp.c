@@ -224,11 +224,11 @@ int main(void)
 	have_bind_listen = t_op_supported(&ring, IORING_OP_BIND) &&
 			   t_op_supported(&ring, IORING_OP_LISTEN);
 	if (!have_bind_listen)
-		fprintf(stderr, "note: no IORING_OP_BIND/LISTEN, using bind(2)/listen(2)\n");
+		t_skip_case("bind_listen", "kernel lacks IORING_OP_BIND/LISTEN: bind(2)/listen(2) used");
 
 	CHECK(test_family(&ring, AF_INET) == 0, "IPv4 unavailable");
 	if (test_family(&ring, AF_INET6))
-		fprintf(stderr, "note: IPv6 loopback unavailable, IPv6 part skipped\n");
+		t_skip_case("ipv6", "no IPv6 loopback (socket/bind refused)");
 
 	/* bad descriptors give -EBADF / -ENOTSOCK through the CQE */
 	sqe = t_sqe(&ring);

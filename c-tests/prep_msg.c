@@ -210,7 +210,7 @@ static void test_futex(void)
 	submit(&a, 1);
 	ret = reap(&a, 20, NULL);
 	if ((ret == -EINVAL || ret == -EOPNOTSUPP) && !t_kernel_has_op(IORING_OP_FUTEX_WAIT)) {
-		fprintf(stderr, "kernel lacks io_uring futex ops (%d)\n", ret);
+		t_skip_case("futex", "kernel lacks io_uring futex ops (%d)", ret);
 		return;
 	}
 	CHECK(ret == -EAGAIN, "futex_wait with a stale value %d", ret);
@@ -295,7 +295,7 @@ static void test_waitid(void)
 	ret = reap(&a, 30, NULL);
 	if ((ret == -EINVAL || ret == -EOPNOTSUPP) && !t_kernel_has_op(IORING_OP_WAITID)) {
 		waitpid(pid, NULL, 0);
-		fprintf(stderr, "kernel lacks IORING_OP_WAITID (%d)\n", ret);
+		t_skip_case("waitid", "kernel lacks IORING_OP_WAITID (%d)", ret);
 		return;
 	}
 	CHECK(ret == 0, "waitid %d", ret);

@@ -106,7 +106,7 @@ static void test_pipe_ops(void)
 	io_uring_prep_pipe(sqe, fds, O_CLOEXEC);
 	ret = run1(sqe, 20);
 	if ((ret == -EINVAL || ret == -EOPNOTSUPP) && !t_kernel_has_op(IORING_OP_PIPE)) {
-		fprintf(stderr, "kernel lacks IORING_OP_PIPE (%d)\n", ret);
+		t_skip_case("pipe", "kernel lacks IORING_OP_PIPE (%d)", ret);
 		return;
 	}
 	CHECK(ret == 0 && fds[0] >= 0 && fds[1] >= 0, "pipe %d (%d, %d)", ret, fds[0], fds[1]);

@@ -235,7 +235,7 @@ static void test_epoll(void)
 	submit();
 	ret = reap(43, NULL);
 	if ((ret == -EINVAL || ret == -EOPNOTSUPP) && !t_kernel_has_op(IORING_OP_EPOLL_WAIT)) {
-		fprintf(stderr, "kernel lacks IORING_OP_EPOLL_WAIT (%d)\n", ret);
+		t_skip_case("epoll_wait", "kernel lacks IORING_OP_EPOLL_WAIT (%d)", ret);
 	} else {
 		CHECK(ret == 1, "epoll_wait op %d", ret);
 		CHECK(out[0].events & EPOLLIN && out[0].data.u64 == 42, "epoll_wait event %x data %llu",

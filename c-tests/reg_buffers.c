@@ -130,8 +130,13 @@ int main(void)
 	CHECK(io_uring_unregister_buffers(&ring2) == 0, "unregister clone 3");
 	CHECK(io_uring_unregister_buffers(&ring) == 0, "unregister");
 
-	if (!(ring.features & IORING_FEAT_RSRC_TAGS))
-		SKIP("kernel without IORING_FEAT_RSRC_TAGS (tagged part)");
+	if (!(ring.features & IORING_FEAT_RSRC_TAGS)) {
+		t_skip_case("tags", "kernel lacks IORING_FEAT_RSRC_TAGS (tagged and sparse tables)");
+		close(fd);
+		io_uring_queue_exit(&ring2);
+		io_uring_queue_exit(&ring);
+		return T_EXIT_PASS;
+	}
 
 	/* Tagged table: the tags of buffers 1 and 3 come back when the table goes. */
 	ret = io_uring_register_buffers_tags(&ring, iov, tags, 4);
