@@ -2,7 +2,7 @@
 
 use super::queue::{self, Completions};
 use super::{Cqe, Cqe32, EnterError, Features, InitError, PrepSqe, PushError, Sqe};
-use crate::ring::setup;
+use crate::ring::{setup, Live};
 use crate::sys::{self, io_uring, io_uring_params};
 use core::ffi::c_void;
 use core::fmt;
@@ -27,7 +27,7 @@ use core::time::Duration;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct IoUring {
-    pub(crate) ring: io_uring,
+    pub(crate) ring: Live,
     #[cfg(feature = "alloc")]
     pub(crate) owned: super::owned::Slab,
 }
@@ -77,6 +77,8 @@ impl IoUring {
         if r < 0 {
             return Err(InitError::from_raw(r));
         }
+        // SAFETY: just set up by the library; IoUring keeps it unmodified until Drop.
+        let ring = unsafe { Live::new(ring) }.ok_or(InitError::from_raw(-sys::errno::EINVAL))?;
         Ok(IoUring {
             ring,
             #[cfg(feature = "alloc")]
@@ -315,8 +317,7 @@ impl IoUring {
         size: usize,
     ) -> Result<u32, EnterError> {
         let flags = flags | crate::ring::ring_enter_flags(&self.ring);
-        // SAFETY: forwarded caller contract.
-        queue::enter_result(unsafe { crate::ring::enter(&self.ring, to_submit, min_complete, flags, arg, size) })
+        queue::enter_result(crate::ring::queue::enter(&self.ring, to_submit, min_complete, flags, arg, size))
     }
 
     /// Free submission slots.
@@ -339,20 +340,17 @@ impl IoUring {
 
     /// True when the kernel holds completions that did not fit in the CQ.
     pub fn cq_has_overflow(&self) -> bool {
-        // SAFETY: live ring.
-        unsafe { crate::ring::cq::cq_has_overflow(&self.ring) }
+        crate::ring::cq::cq_has_overflow(&self.ring)
     }
 
     /// Completions the kernel had to drop (only on kernels without `FEAT_NODROP`).
     pub fn cq_overflow_count(&self) -> u32 {
-        // SAFETY: live ring: koverflow points into the mapped CQ ring.
-        unsafe { crate::ring::read_once(self.ring.cq.koverflow) }
+        self.ring.cq_koverflow()
     }
 
     /// Invalid SQEs the kernel dropped.
     pub fn sq_dropped(&self) -> u32 {
-        // SAFETY: live ring: kdropped points into the mapped SQ ring.
-        unsafe { crate::ring::read_once(self.ring.sq.kdropped) }
+        self.ring.sq_kdropped()
     }
 
     /// Splits the ring into a submission half and a completion half that can be used
@@ -404,7 +402,8 @@ impl IoUring {
     /// rules of [`PrepSqe`] (memory valid until completion, no reserved `user_data`).
     #[inline]
     pub unsafe fn as_raw_mut(&mut self) -> &mut io_uring {
-        &mut self.ring
+        // SAFETY: forwarded: the caller keeps the ring live.
+        unsafe { self.ring.raw_mut() }
     }
 }
 
@@ -412,8 +411,8 @@ impl Drop for IoUring {
     fn drop(&mut self) {
         #[cfg(feature = "alloc")]
         self.owned.leak_in_flight();
-        // SAFETY: our ring, set up in from_params; never used again.
-        unsafe { setup::queue_exit(&mut self.ring) };
+        // SAFETY: our ring, set up in from_params; torn down once, never used again.
+        unsafe { setup::queue_exit(self.ring.raw_mut()) };
     }
 }
 

@@ -11,7 +11,7 @@
 
 use super::queue::{self, Completions};
 use super::{Cqe, EnterError, PrepSqe, PushError, Sqe};
-use crate::sys::io_uring;
+use crate::ring::Live;
 use core::marker::PhantomData;
 use core::time::Duration;
 
@@ -28,7 +28,7 @@ use core::time::Duration;
 /// is_clone::<io_urine::SubmissionQueue<'static>>();
 /// ```
 pub struct SubmissionQueue<'a> {
-    ring: &'a mut io_uring,
+    ring: &'a mut Live,
 }
 
 /// The completion half of a split [`IoUring`](crate::IoUring): `Send`, not `Sync`,
@@ -51,8 +51,8 @@ pub struct SubmissionQueue<'a> {
 /// (they stay with the ring until it is dropped, and are then leaked); reap those
 /// through the unsplit ring.
 pub struct CompletionQueue<'a> {
-    ring: io_uring,
-    _ring: PhantomData<&'a mut io_uring>,
+    ring: Live,
+    _ring: PhantomData<&'a mut Live>,
 }
 
 // SAFETY: see the module comment: the submission half only writes SQ state, which no
@@ -62,15 +62,16 @@ unsafe impl Send for SubmissionQueue<'_> {}
 // SAFETY: as above, for the CQ side.
 unsafe impl Send for CompletionQueue<'_> {}
 
-pub(crate) fn split(ring: &mut io_uring) -> (SubmissionQueue<'_>, CompletionQueue<'_>) {
-    // SAFETY: `io_uring` is plain data (pointers into the mappings, sizes, flags) with
-    // no Drop; the copy is never torn down, and it only lives while `ring` is borrowed.
-    let mut copy = unsafe { core::ptr::read(ring) };
+pub(crate) fn split(ring: &mut Live) -> (SubmissionQueue<'_>, CompletionQueue<'_>) {
+    // SAFETY: the halves keep to their side (module comment); the copy is never torn
+    // down, and it only lives while `ring` is borrowed.
+    let mut copy = unsafe { ring.alias() };
     // A registered ring fd is only valid on the thread that registered it; the
     // completion half usually runs elsewhere, so it enters through the real fd.
     if copy.ring_fd >= 0 {
-        copy.enter_ring_fd = copy.ring_fd;
-        copy.int_flags &= !(crate::sys::INT_FLAG_REG_RING | crate::sys::INT_FLAG_REG_REG_RING);
+        let (fd, enter_fd) = copy.fds_mut();
+        *enter_fd = *fd;
+        *copy.int_flags_mut() &= !(crate::sys::INT_FLAG_REG_RING | crate::sys::INT_FLAG_REG_REG_RING);
     }
     (SubmissionQueue { ring }, CompletionQueue { ring: copy, _ring: PhantomData })
 }

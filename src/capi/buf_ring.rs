@@ -148,8 +148,7 @@ pub unsafe extern "C" fn __io_uring_buf_ring_cq_advance(
     }
     // SAFETY: live() validates the ring.
     if let Some(r) = unsafe { live(ring) } {
-        // SAFETY: live ring.
-        unsafe { crate::ring::cq::cq_advance(r, cq_count as u32) }
+        crate::ring::cq::cq_advance(r, cq_count as u32)
     }
 }
 

@@ -36,16 +36,14 @@ pub mod queue;
 pub mod register;
 pub mod setup;
 
+use crate::ring::Live;
 use crate::sys::io_uring;
 
-/// The live ring behind `ring`, or `None` for NULL / not set up / exited.
+/// The live ring behind `ring`, or `None` for NULL / not set up / exited: the one
+/// validation of a C caller's ring.
 #[inline(always)]
-pub(crate) unsafe fn live<'a>(ring: *mut io_uring) -> Option<&'a mut io_uring> {
-    // SAFETY: is_live null-checks; C callers pass a pointer to a struct io_uring.
-    if unsafe { crate::ring::is_live(ring) } {
-        // SAFETY: checked live above.
-        Some(unsafe { &mut *ring })
-    } else {
-        None
-    }
+pub(crate) unsafe fn live<'a>(ring: *mut io_uring) -> Option<&'a mut Live> {
+    // SAFETY: C callers pass NULL or a `struct io_uring` they own (zeroed, set up by
+    // us or exited), which nothing else references during the call.
+    unsafe { Live::from_ptr(ring) }
 }

@@ -1,6 +1,6 @@
 //! Submission and completion: get SQEs, submit, wait, peek, advance, iterate.
 
-use crate::ring::{cq, sq};
+use crate::ring::{cq, queue, sq};
 use crate::sys::{
     __kernel_timespec, __u64, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter, io_uring_sqe, sigset_t,
 };
@@ -11,8 +11,7 @@ use core::ptr;
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_sqe {
     let r = ring!(ring, or ptr::null_mut());
-    // SAFETY: live ring.
-    unsafe { sq::get_sqe(r) }
+    sq::get_sqe(r)
 }
 
 /// A 128-byte SQE (`IORING_SETUP_SQE128`, or two slots on `IORING_SETUP_SQE_MIXED`);
@@ -20,24 +19,21 @@ pub unsafe extern "C" fn io_uring_get_sqe(ring: *mut io_uring) -> *mut io_uring_
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_sqe128(ring: *mut io_uring) -> *mut io_uring_sqe {
     let r = ring!(ring, or ptr::null_mut());
-    // SAFETY: live ring.
-    unsafe { sq::get_sqe128(r) }
+    sq::get_sqe128(r)
 }
 
 /// Submit the queued SQEs. Returns how many were submitted, or `-errno`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit(ring: *mut io_uring) -> c_int {
     let r = ring!(ring);
-    // SAFETY: live ring.
-    unsafe { sq::submit(r) }
+    queue::submit(r)
 }
 
 /// Submit and wait for at least `wait_nr` completions. Returns submitted count or `-errno`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_wait(ring: *mut io_uring, wait_nr: c_uint) -> c_int {
     let r = ring!(ring);
-    // SAFETY: live ring.
-    unsafe { sq::submit_and_wait(r, wait_nr) }
+    queue::submit_and_wait(r, wait_nr)
 }
 
 /// Submit, then wait for `wait_nr` completions for at most `ts` (NULL: no limit) with
@@ -55,7 +51,7 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_timeout(
         return -EINVAL;
     }
     // SAFETY: non-null out pointer; ts/sigmask are passed to the kernel which validates.
-    unsafe { cq::submit_and_wait_timeout(r, &mut *cqe_ptr, wait_nr, ts, 0, sigmask as *const c_void) }
+    unsafe { queue::submit_and_wait_timeout(r, &mut *cqe_ptr, wait_nr, ts, 0, sigmask as *const c_void) }
 }
 
 /// Like `io_uring_submit_and_wait_timeout`, but once a CQE arrives waits at most
@@ -74,7 +70,9 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_min_timeout(
         return -EINVAL;
     }
     // SAFETY: as above.
-    unsafe { cq::submit_and_wait_min_timeout(r, &mut *cqe_ptr, wait_nr, ts, min_wait_usec, sigmask as *const c_void) }
+    unsafe {
+        queue::submit_and_wait_min_timeout(r, &mut *cqe_ptr, wait_nr, ts, min_wait_usec, sigmask as *const c_void)
+    }
 }
 
 /// Submit and wait using registered wait region slot `reg_index`.
@@ -90,55 +88,49 @@ pub unsafe extern "C" fn io_uring_submit_and_wait_reg(
         return -EINVAL;
     }
     // SAFETY: non-null out pointer.
-    unsafe { cq::submit_and_wait_reg(r, &mut *cqe_ptr, wait_nr, reg_index) }
+    unsafe { queue::submit_and_wait_reg(r, &mut *cqe_ptr, wait_nr, reg_index) }
 }
 
 /// Submit, and enter the kernel even with nothing to submit, to flush completions.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_submit_and_get_events(ring: *mut io_uring) -> c_int {
     let r = ring!(ring);
-    // SAFETY: live ring.
-    unsafe { sq::submit_and_get_events(r) }
+    queue::submit_and_get_events(r)
 }
 
 /// Enter the kernel only to flush overflowed completions and run task work.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_get_events(ring: *mut io_uring) -> c_int {
     let r = ring!(ring);
-    // SAFETY: live ring.
-    unsafe { cq::get_events(r) }
+    queue::get_events(r)
 }
 
 /// Wait (SQPOLL rings) until the SQ has a free slot.
 #[no_mangle]
 pub unsafe extern "C" fn __io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
     let r = ring!(ring);
-    // SAFETY: live ring.
-    unsafe { sq::sqring_wait_enter(r) }
+    queue::sqring_wait_enter(r)
 }
 
 /// 0 at once without SQPOLL or with free SQ space; otherwise waits for space.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sqring_wait(ring: *mut io_uring) -> c_int {
     let r = ring!(ring);
-    // SAFETY: live ring.
-    unsafe { sq::sqring_wait(r) }
+    queue::sqring_wait(r)
 }
 
 /// SQEs queued and not yet consumed by the kernel (0 for an invalid ring).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_ready(ring: *const io_uring) -> c_uint {
     let r = ring!(ring as *mut io_uring, or 0);
-    // SAFETY: live ring.
-    unsafe { sq::sq_ready(r) }
+    sq::sq_ready(r)
 }
 
 /// Free SQ slots (0 for an invalid ring).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_sq_space_left(ring: *const io_uring) -> c_uint {
     let r = ring!(ring as *mut io_uring, or 0);
-    // SAFETY: live ring.
-    unsafe { sq::sq_space_left(r) }
+    sq::sq_space_left(r)
 }
 
 /// Get a completion, submitting `submit` SQEs and waiting for `wait_nr`, with `sigmask`
@@ -156,7 +148,7 @@ pub unsafe extern "C" fn __io_uring_get_cqe(
         return -EINVAL;
     }
     // SAFETY: non-null out pointer; the kernel validates sigmask.
-    unsafe { cq::get_cqe_sigmask(r, &mut *cqe_ptr, submit, wait_nr, sigmask as *const c_void) }
+    unsafe { queue::get_cqe_sigmask(r, &mut *cqe_ptr, submit, wait_nr, sigmask as *const c_void) }
 }
 
 /// Wait for one completion. Returns 0 with `*cqe_ptr` set, or `-errno`.
@@ -167,7 +159,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
         return -EINVAL;
     }
     // SAFETY: non-null out pointer.
-    unsafe { cq::wait_cqe(r, &mut *cqe_ptr) }
+    unsafe { queue::wait_cqe(r, &mut *cqe_ptr) }
 }
 
 /// Wait until `wait_nr` completions are ready; `*cqe_ptr` gets the first.
@@ -182,7 +174,7 @@ pub unsafe extern "C" fn io_uring_wait_cqe_nr(
         return -EINVAL;
     }
     // SAFETY: non-null out pointer.
-    unsafe { cq::wait_cqe_nr(r, &mut *cqe_ptr, wait_nr) }
+    unsafe { queue::wait_cqe_nr(r, &mut *cqe_ptr, wait_nr) }
 }
 
 /// Wait for `wait_nr` completions for at most `ts` (NULL: forever), with `sigmask`.
@@ -200,7 +192,7 @@ pub unsafe extern "C" fn io_uring_wait_cqes(
         return -EINVAL;
     }
     // SAFETY: non-null out pointer; ts/sigmask validated by the kernel.
-    unsafe { cq::wait_cqes(r, &mut *cqe_ptr, wait_nr, ts, sigmask as *const c_void) }
+    unsafe { queue::wait_cqes(r, &mut *cqe_ptr, wait_nr, ts, sigmask as *const c_void) }
 }
 
 /// Like `io_uring_wait_cqes`, with a minimum-wait batching window of `min_ts_usec`.
@@ -218,7 +210,7 @@ pub unsafe extern "C" fn io_uring_wait_cqes_min_timeout(
         return -EINVAL;
     }
     // SAFETY: non-null out pointer.
-    unsafe { cq::wait_cqes_min_timeout(r, &mut *cqe_ptr, wait_nr, ts, min_ts_usec, sigmask as *const c_void) }
+    unsafe { queue::wait_cqes_min_timeout(r, &mut *cqe_ptr, wait_nr, ts, min_ts_usec, sigmask as *const c_void) }
 }
 
 /// Wait for one completion for at most `ts`. Returns 0, `-ETIME`, or `-errno`.
@@ -240,7 +232,7 @@ pub unsafe extern "C" fn io_uring_peek_cqe(ring: *mut io_uring, cqe_ptr: *mut *m
         return -EINVAL;
     }
     // SAFETY: non-null out pointer.
-    unsafe { cq::peek_cqe(r, &mut *cqe_ptr) }
+    unsafe { queue::peek_cqe(r, &mut *cqe_ptr) }
 }
 
 /// Peek without ever entering the kernel; `*nr_available` (if non-NULL) gets the count
@@ -270,8 +262,9 @@ pub unsafe extern "C" fn io_uring_peek_batch_cqe(
     if cqes.is_null() {
         return 0;
     }
-    // SAFETY: caller provides room for `count` pointers.
-    unsafe { cq::peek_batch_cqe(r, cqes, count) }
+    // SAFETY: the caller provides room for `count` pointers (man page contract).
+    let out = unsafe { core::slice::from_raw_parts_mut(cqes, count as usize) };
+    queue::peek_batch_cqe(r, out)
 }
 
 /// Mark `cqe` consumed (advances the CQ head by its slot count). NULL `cqe` is a no-op.
@@ -281,48 +274,44 @@ pub unsafe extern "C" fn io_uring_cqe_seen(ring: *mut io_uring, cqe: *mut io_uri
         return;
     }
     let r = ring!(ring, void);
-    // SAFETY: cqe is non-null and one of the ring's CQEs.
-    unsafe { cq::cq_advance(r, cq::cqe_nr(&*cqe)) }
+    // SAFETY: cqe is non-null and, by contract, one of the ring's CQEs.
+    let nr = cq::cqe_nr(unsafe { &*cqe });
+    cq::cq_advance(r, nr)
 }
 
 /// Mark `nr` CQ slots consumed.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_advance(ring: *mut io_uring, nr: c_uint) {
     let r = ring!(ring, void);
-    // SAFETY: live ring.
-    unsafe { cq::cq_advance(r, nr) }
+    cq::cq_advance(r, nr)
 }
 
 /// Completions ready to reap (0 for an invalid ring).
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_ready(ring: *const io_uring) -> c_uint {
     let r = ring!(ring as *mut io_uring, or 0);
-    // SAFETY: live ring.
-    unsafe { cq::cq_ready(r) }
+    cq::cq_ready(r)
 }
 
 /// True when the kernel holds overflowed completions.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_has_overflow(ring: *const io_uring) -> bool {
     let r = ring!(ring as *mut io_uring, or false);
-    // SAFETY: live ring.
-    unsafe { cq::cq_has_overflow(r) }
+    cq::cq_has_overflow(r)
 }
 
 /// True when eventfd notifications are enabled for this ring.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_enabled(ring: *const io_uring) -> bool {
     let r = ring!(ring as *mut io_uring, or false);
-    // SAFETY: live ring.
-    unsafe { cq::cq_eventfd_enabled(r) }
+    cq::cq_eventfd_enabled(r)
 }
 
 /// Enable or disable eventfd notifications. Returns 0 or `-EOPNOTSUPP`.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cq_eventfd_toggle(ring: *mut io_uring, enabled: bool) -> c_int {
     let r = ring!(ring);
-    // SAFETY: live ring.
-    unsafe { cq::cq_eventfd_toggle(r, enabled) }
+    cq::cq_eventfd_toggle(r, enabled)
 }
 
 /// CQ slots `cqe` occupies: 2 for a 32-byte CQE on a mixed ring, else 1.
@@ -339,8 +328,7 @@ pub unsafe extern "C" fn io_uring_cqe_nr(cqe: *const io_uring_cqe) -> c_uint {
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_cqe_iter_init(ring: *const io_uring) -> io_uring_cqe_iter {
     let r = ring!(ring as *mut io_uring, or io_uring_cqe_iter { cqes: ptr::null_mut(), mask: 0, shift: 0, head: 0, tail: 0 });
-    // SAFETY: live ring.
-    unsafe { cq::cqe_iter_init(r) }
+    cq::cqe_iter_init(r)
 }
 
 /// Next completion of the iteration: true with `*cqe` set, or false at the end.

@@ -377,7 +377,7 @@ pub unsafe extern "C" fn io_uring_resize_rings(ring: *mut io_uring, p: *mut io_u
     let r = ring!(ring);
     // SAFETY: null-checked; the caller's struct.
     match unsafe { p.as_mut() } {
-        // SAFETY: live ring.
+        // SAFETY: a C caller's ring is validated anew at every entry.
         Some(p) => unsafe { region::resize_rings(r, p) },
         None => -EINVAL,
     }

@@ -129,9 +129,9 @@ pub unsafe extern "C" fn io_uring_set_iowait(ring: *mut io_uring, enable_iowait:
         return -EOPNOTSUPP;
     }
     if enable_iowait {
-        r.int_flags &= !sys::INT_FLAG_NO_IOWAIT;
+        *r.int_flags_mut() &= !sys::INT_FLAG_NO_IOWAIT;
     } else {
-        r.int_flags |= sys::INT_FLAG_NO_IOWAIT;
+        *r.int_flags_mut() |= sys::INT_FLAG_NO_IOWAIT;
     }
     0
 }

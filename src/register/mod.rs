@@ -46,27 +46,28 @@ pub(crate) unsafe fn reg_noring<T>(opcode: u32, arg: *const T, nr_args: u32) -> 
 
 #[cfg(test)]
 pub(crate) mod testutil {
-    use crate::ring::setup;
+    use crate::ring::{setup, Live};
     use crate::sys::{io_uring, io_uring_params};
 
     /// A ring for tests, torn down on drop.
-    pub struct TestRing(pub std::boxed::Box<io_uring>);
+    pub struct TestRing(pub std::boxed::Box<Live>);
 
     impl TestRing {
         pub fn new(entries: u32, flags: u32) -> Self {
-            let mut ring = std::boxed::Box::new(io_uring::zeroed());
+            let mut ring = io_uring::zeroed();
             let mut p = io_uring_params { flags, ..Default::default() };
             // SAFETY: fresh ring and params, no caller memory.
             let r = unsafe { setup::queue_init_params(entries, &mut ring, &mut p, core::ptr::null_mut(), 0) };
             assert!(r >= 0, "queue_init failed: {r}");
-            TestRing(ring)
+            // SAFETY: just set up by the library.
+            TestRing(std::boxed::Box::new(unsafe { Live::new(ring) }.expect("live")))
         }
     }
 
     impl Drop for TestRing {
         fn drop(&mut self) {
-            // SAFETY: our own live ring.
-            unsafe { setup::queue_exit(&mut *self.0) };
+            // SAFETY: our own live ring, torn down once and never used again.
+            unsafe { setup::queue_exit(self.0.raw_mut()) };
         }
     }
 }

@@ -2,7 +2,7 @@
 //! wait arguments built on them, and ring resizing (`IORING_REGISTER_RESIZE_RINGS`).
 
 use super::reg;
-use crate::ring::setup;
+use crate::ring::{setup, Live};
 use crate::sys::{self, errno::*, io_uring, io_uring_cq, io_uring_params, io_uring_reg_wait, io_uring_sq};
 use core::mem::size_of;
 use rustix::mm;
@@ -84,8 +84,17 @@ unsafe fn unmap_all(sq: &io_uring_sq, cq: &io_uring_cq) {
 /// since the new rings could not be mapped.
 ///
 /// # Safety
-/// `ring` must be live.
-pub unsafe fn resize_rings(ring: &mut io_uring, p: &mut io_uring_params) -> i32 {
+/// When mapping the new rings fails the old ones are gone: the ring is then no longer
+/// live, and the caller must not use `ring` again without validating it anew (the C
+/// layer does so at every entry).
+pub unsafe fn resize_rings(ring: &mut Live, p: &mut io_uring_params) -> i32 {
+    // The kernel carries submitted SQEs over into the new rings.
+    if ring.flags & sys::IORING_SETUP_NO_MMAP == 0 && ring.int_flags & sys::INT_FLAG_APP_MEM == 0 && ring.ring_fd >= 0 {
+        crate::ring::sq::flush_sq(ring);
+    }
+    // SAFETY: the mapping is replaced below as a whole; on failure the ring is left
+    // not live (zeroed queues), which the caller's contract covers.
+    let ring = unsafe { ring.raw_mut() };
     let ret = 'out: {
         if ring.flags & sys::IORING_SETUP_NO_MMAP != 0 || ring.int_flags & sys::INT_FLAG_APP_MEM != 0 {
             break 'out -EINVAL;
@@ -95,8 +104,6 @@ pub unsafe fn resize_rings(ring: &mut io_uring, p: &mut io_uring_params) -> i32 
         }
         p.sq_off = Default::default();
         p.cq_off = Default::default();
-        // SAFETY: live ring.
-        unsafe { crate::ring::sq::flush_sq(ring) };
         // SAFETY: `p` is a valid params struct the kernel reads and fills in.
         let ret = unsafe { reg(ring, sys::IORING_REGISTER_RESIZE_RINGS, p as *mut io_uring_params, 1) };
         if ret < 0 {
@@ -137,7 +144,7 @@ pub unsafe fn resize_rings(ring: &mut io_uring, p: &mut io_uring_params) -> i32 
 mod tests {
     use super::super::testutil::TestRing;
     use super::*;
-    use crate::ring::{cq, sq};
+    use crate::ring::{queue, sq};
 
     #[test]
     fn resize_keeps_pending_sqes_and_cqes() {
@@ -146,38 +153,33 @@ mod tests {
         let r = &mut *ring.0;
         // Two completions waiting, one SQE prepared but not submitted.
         for ud in 1..=2u64 {
-            // SAFETY: live ring with free slots.
+            // SAFETY: a free slot handed out by get_sqe.
             let sqe = unsafe { &mut *sq::get_sqe(r) };
             crate::prep::rw::nop(sqe);
             sqe.user_data = ud;
         }
-        // SAFETY: live ring.
-        assert_eq!(unsafe { sq::submit_and_wait(r, 2) }, 2);
-        // SAFETY: live ring with free slots.
+        assert_eq!(queue::submit_and_wait(r, 2), 2);
+        // SAFETY: a free slot handed out by get_sqe.
         let sqe = unsafe { &mut *sq::get_sqe(r) };
         crate::prep::rw::nop(sqe);
         sqe.user_data = 3;
 
         let mut p =
             io_uring_params { sq_entries: 16, cq_entries: 64, flags: sys::IORING_SETUP_CQSIZE, ..Default::default() };
-        // SAFETY: live ring.
+        // SAFETY: checked to succeed, so the ring stays live.
         assert_eq!(unsafe { resize_rings(r, &mut p) }, 0);
         assert_eq!(p.flags, 0);
         assert_eq!((r.sq.ring_entries, r.cq.ring_entries), (16, 64));
-        // SAFETY: live (remapped) ring.
-        assert_eq!(unsafe { sq::submit_and_wait(r, 3) }, 1);
+        assert_eq!(queue::submit_and_wait(r, 3), 1);
         let mut seen = std::vec::Vec::new();
         loop {
             let mut c: *mut sys::io_uring_cqe = core::ptr::null_mut();
-            // SAFETY: live ring.
-            if unsafe { cq::peek_cqe(r, &mut c) } != 0 || c.is_null() {
+            if queue::peek_cqe(r, &mut c) != 0 || c.is_null() {
                 break;
             }
             // SAFETY: a ready CQE.
-            unsafe {
-                seen.push((*c).user_data);
-                cq::cq_advance(r, 1);
-            }
+            seen.push(unsafe { (*c).user_data });
+            crate::ring::cq::cq_advance(r, 1);
         }
         seen.sort();
         assert_eq!(seen, [1, 2, 3]);
@@ -186,11 +188,10 @@ mod tests {
     #[test]
     fn resize_refused_for_no_mmap_and_bad_wait_reg_args() {
         let ring = TestRing::new(4, 0);
-        let mut fake = io_uring::zeroed();
-        fake.flags = sys::IORING_SETUP_NO_MMAP;
+        let mut fake = crate::ring::fake::FakeRing::new(4, 8, sys::IORING_SETUP_NO_MMAP, 0, 0);
         let mut p = io_uring_params { flags: sys::IORING_SETUP_CQSIZE, cq_entries: 8, ..Default::default() };
         // SAFETY: refused before anything is touched.
-        assert_eq!(unsafe { resize_rings(&mut fake, &mut p) }, -EINVAL);
+        assert_eq!(unsafe { resize_rings(&mut fake.ring, &mut p) }, -EINVAL);
         assert_eq!(p.flags, 0);
         // SAFETY: invalid arguments are refused before the kernel is asked.
         unsafe {

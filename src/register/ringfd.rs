@@ -7,10 +7,11 @@
 //! `INT_FLAG_REG_REG_RING` (register calls go through the index too).
 
 use super::reg;
-use crate::sys::{self, errno::*, io_uring};
+use crate::ring::Live;
+use crate::sys::{self, errno::*};
 
 /// `io_uring_register_ring_fd`: returns 1 on success (the number registered).
-pub fn register_ring_fd(ring: &mut io_uring) -> i32 {
+pub fn register_ring_fd(ring: &mut Live) -> i32 {
     if ring.int_flags & sys::INT_FLAG_REG_RING != 0 {
         return -EEXIST;
     }
@@ -19,17 +20,15 @@ pub fn register_ring_fd(ring: &mut io_uring) -> i32 {
     let ret =
         unsafe { reg(ring, sys::IORING_REGISTER_RING_FDS, &mut up as *mut _ as *const sys::io_uring_rsrc_update, 1) };
     if ret == 1 {
-        ring.enter_ring_fd = up.offset as i32;
-        ring.int_flags |= sys::INT_FLAG_REG_RING;
-        if ring.features & sys::IORING_FEAT_REG_REG_RING != 0 {
-            ring.int_flags |= sys::INT_FLAG_REG_REG_RING;
-        }
+        *ring.fds_mut().1 = up.offset as i32;
+        let reg_reg = ring.features & sys::IORING_FEAT_REG_REG_RING != 0;
+        *ring.int_flags_mut() |= sys::INT_FLAG_REG_RING | if reg_reg { sys::INT_FLAG_REG_REG_RING } else { 0 };
     }
     ret
 }
 
 /// `io_uring_unregister_ring_fd`: back to the plain fd; returns 1 on success.
-pub fn unregister_ring_fd(ring: &mut io_uring) -> i32 {
+pub fn unregister_ring_fd(ring: &mut Live) -> i32 {
     if ring.int_flags & sys::INT_FLAG_REG_RING == 0 {
         return -EINVAL;
     }
@@ -37,8 +36,9 @@ pub fn unregister_ring_fd(ring: &mut io_uring) -> i32 {
     // SAFETY: one rsrc_update.
     let ret = unsafe { reg(ring, sys::IORING_UNREGISTER_RING_FDS, &up, 1) };
     if ret == 1 {
-        ring.enter_ring_fd = ring.ring_fd;
-        ring.int_flags &= !(sys::INT_FLAG_REG_RING | sys::INT_FLAG_REG_REG_RING);
+        let (fd, enter_fd) = ring.fds_mut();
+        *enter_fd = *fd;
+        *ring.int_flags_mut() &= !(sys::INT_FLAG_REG_RING | sys::INT_FLAG_REG_REG_RING);
     }
     ret
 }
@@ -46,7 +46,7 @@ pub fn unregister_ring_fd(ring: &mut io_uring) -> i32 {
 /// `io_uring_close_ring_fd`: close the real ring fd once it is registered, leaving the
 /// registered index as the only handle. Returns 1; `-EOPNOTSUPP` without
 /// `IORING_FEAT_REG_REG_RING`, `-EINVAL` when not registered, `-EBADF` when already closed.
-pub fn close_ring_fd(ring: &mut io_uring) -> i32 {
+pub fn close_ring_fd(ring: &mut Live) -> i32 {
     if ring.features & sys::IORING_FEAT_REG_REG_RING == 0 {
         return -EOPNOTSUPP;
     }
@@ -58,7 +58,7 @@ pub fn close_ring_fd(ring: &mut io_uring) -> i32 {
     }
     // SAFETY: the ring owns this fd; it is forgotten right after.
     unsafe { rustix::io::close(ring.ring_fd) };
-    ring.ring_fd = -1;
+    *ring.fds_mut().0 = -1;
     1
 }
 

@@ -1,31 +1,18 @@
-//! Completion side: peek, wait (with timeouts and sigmasks), advance, iterate.
+//! Completion side, in ring memory: the one rule for which CQEs the application sees
+//! ([`Reap`]), advancing the head, the ring's flag words and liburing's CQE iterator.
+//! Waiting and flushing (entering the kernel) live in [`queue`](super::queue).
 
-use super::{cqe_shift_from_flags, enter, load_acquire, read_once, ring_enter_flags, store_release, write_once};
-use crate::sys::{self, __kernel_timespec, errno::*, io_uring, io_uring_cqe, io_uring_cqe_iter};
-use core::ffi::c_void;
+use super::{cqe_shift_from_flags, read_once, write_once, Live};
+use crate::sys::{self, errno::*, io_uring_cqe, io_uring_cqe_iter};
 use core::ptr;
 
 /// True when the kernel holds completions we only get by entering: overflowed CQEs or
 /// pending task work (`IORING_SQ_CQ_OVERFLOW`, `IORING_SQ_TASKRUN`).
-///
-/// # Safety
-/// `ring` must be live.
 #[inline]
-pub unsafe fn cq_ring_needs_flush(ring: &io_uring) -> bool {
+pub fn cq_ring_needs_flush(ring: &Live) -> bool {
     // Relaxed, as liburing's READ_ONCE: the flag is only a hint to enter the kernel,
     // which then does the synchronised work; no ring data is read on its strength.
-    // SAFETY: live ring.
-    unsafe { read_once(ring.sq.kflags) & (sys::IORING_SQ_CQ_OVERFLOW | sys::IORING_SQ_TASKRUN) != 0 }
-}
-
-/// True when reaping completions requires a syscall (IOPOLL without SQPOLL, or a flush).
-///
-/// # Safety
-/// `ring` must be live.
-#[inline]
-pub unsafe fn cq_ring_needs_enter(ring: &io_uring) -> bool {
-    // SAFETY: live ring.
-    ring.int_flags & sys::INT_FLAG_CQ_ENTER != 0 || unsafe { cq_ring_needs_flush(ring) }
+    ring.sq_kflags() & (sys::IORING_SQ_CQ_OVERFLOW | sys::IORING_SQ_TASKRUN) != 0
 }
 
 /// `io_uring_cqe_nr`: slots a CQE occupies (2 for a 32-byte CQE on a `CQE_MIXED` ring).
@@ -36,66 +23,44 @@ pub fn cqe_nr(cqe: &io_uring_cqe) -> u32 {
 
 /// `io_uring_cq_advance`: hand `nr` CQ slots back to the kernel (release: our reads of
 /// those CQEs happen before the kernel may overwrite them).
-///
-/// # Safety
-/// `ring` must be live.
 #[inline]
-pub unsafe fn cq_advance(ring: &mut io_uring, nr: u32) {
+pub fn cq_advance(ring: &mut Live, nr: u32) {
     if nr != 0 {
-        // SAFETY: live ring: khead points into the mapped CQ ring; only we write it.
-        unsafe {
-            let head = read_once(ring.cq.khead);
-            store_release(ring.cq.khead, head.wrapping_add(nr));
-        }
+        ring.set_cq_khead(ring.cq_khead().wrapping_add(nr));
     }
 }
 
 /// `io_uring_cq_ready`: completions ready to be reaped.
-///
-/// # Safety
-/// `ring` must be live.
 #[inline]
-pub unsafe fn cq_ready(ring: &io_uring) -> u32 {
-    // SAFETY: live ring.
-    unsafe { load_acquire(ring.cq.ktail).wrapping_sub(read_once(ring.cq.khead)) }
+pub fn cq_ready(ring: &Live) -> u32 {
+    ring.cq_ktail().wrapping_sub(ring.cq_khead())
 }
 
 /// `io_uring_cq_has_overflow`.
-///
-/// # Safety
-/// `ring` must be live.
 #[inline]
-pub unsafe fn cq_has_overflow(ring: &io_uring) -> bool {
+pub fn cq_has_overflow(ring: &Live) -> bool {
     // Relaxed, as liburing's READ_ONCE: a status hint (see cq_ring_needs_flush).
-    // SAFETY: live ring.
-    unsafe { read_once(ring.sq.kflags) & sys::IORING_SQ_CQ_OVERFLOW != 0 }
+    ring.sq_kflags() & sys::IORING_SQ_CQ_OVERFLOW != 0
 }
 
 /// `io_uring_cq_eventfd_enabled`: true when no CQ flags word exists (old kernels).
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn cq_eventfd_enabled(ring: &io_uring) -> bool {
+pub fn cq_eventfd_enabled(ring: &Live) -> bool {
     if ring.cq.kflags.is_null() {
         return true;
     }
-    // SAFETY: non-null kflags points into the mapped CQ ring.
+    // SAFETY: a non-null kflags points at the mapped CQ flags word (Live invariant).
     unsafe { read_once(ring.cq.kflags) & sys::IORING_CQ_EVENTFD_DISABLED == 0 }
 }
 
 /// `io_uring_cq_eventfd_toggle`.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn cq_eventfd_toggle(ring: &mut io_uring, enabled: bool) -> i32 {
-    // SAFETY: live ring.
-    if enabled == unsafe { cq_eventfd_enabled(ring) } {
+pub fn cq_eventfd_toggle(ring: &mut Live, enabled: bool) -> i32 {
+    if enabled == cq_eventfd_enabled(ring) {
         return 0;
     }
     if ring.cq.kflags.is_null() {
         return -EOPNOTSUPP;
     }
-    // SAFETY: non-null kflags points into the mapped CQ ring; only we write it.
+    // SAFETY: a non-null kflags points at the mapped CQ flags word, which only we write.
     unsafe {
         let mut flags = read_once(ring.cq.kflags);
         if enabled {
@@ -108,76 +73,129 @@ pub unsafe fn cq_eventfd_toggle(ring: &mut io_uring, enabled: bool) -> i32 {
     0
 }
 
-/// True for CQEs the application must never see: the kernel's `IORING_CQE_F_SKIP`
-/// padding and, without `FEAT_EXT_ARG`, liburing's internal timeout CQE.
-#[inline(always)]
-pub(crate) fn cqe_is_internal(ring: &io_uring, cqe: &io_uring_cqe) -> bool {
-    cqe.flags & sys::IORING_CQE_F_SKIP != 0
-        || (ring.features & sys::IORING_FEAT_EXT_ARG == 0 && cqe.user_data == sys::LIBURING_UDATA_TIMEOUT)
-}
-
 /// The CQ slot of ring index `head` (masked, and scaled to 16-byte units on `CQE32`).
-///
-/// # Safety
-/// `ring` must be live.
 #[inline(always)]
-pub(crate) unsafe fn cqe_at(ring: &io_uring, head: u32) -> *mut io_uring_cqe {
+pub(crate) fn cqe_at(ring: &Live, head: u32) -> *mut io_uring_cqe {
     let idx = ((head & ring.cq.ring_mask) << cqe_shift_from_flags(ring.flags)) as usize;
-    // SAFETY: live ring: idx < ring_entries << shift, the 16-byte slots mapped at `cqes`.
+    // SAFETY: Live invariant: idx < ring_entries << shift, the 16-byte slots mapped at
+    // `cqes`, so the offset stays inside that mapping.
     unsafe { ring.cq.cqes.add(idx) }
 }
 
-/// Consumes CQEs the application must never see: the kernel's `IORING_CQE_F_SKIP`
-/// padding and, without `FEAT_EXT_ARG`, liburing's internal timeout CQE (whose error is
-/// reported through `err`). Returns true when `cqe` was consumed and peeking should go on.
-///
-/// # Safety
-/// `ring` must be live and `cqe` one of its ready CQEs.
+/// True when no ready CQE can be hidden from the application: a plain ring (no
+/// `CQE_MIXED` padding, 16-byte CQEs) whose kernel has `FEAT_EXT_ARG` (so liburing's
+/// internal timeout is never queued). Then every slot is one visible CQE.
+#[inline(always)]
+pub(crate) fn all_visible(ring: &Live) -> bool {
+    ring.flags & (sys::IORING_SETUP_CQE32 | sys::IORING_SETUP_CQE_MIXED) == 0
+        && ring.features & sys::IORING_FEAT_EXT_ARG != 0
+}
+
+/// What a [`Reap`] walk found at its position.
+pub(crate) enum Seen<'r> {
+    /// A completion the application sees.
+    Cqe(&'r io_uring_cqe),
+    /// An entry the application never sees: the kernel's `IORING_CQE_F_SKIP` padding,
+    /// or (without `FEAT_EXT_ARG`) liburing's internal timeout, with its error if it
+    /// failed or fired (0 otherwise).
+    Hidden(i32),
+    /// No more ready CQEs.
+    End,
+}
+
+/// The one reap primitive: a walk over the ready CQEs from the CQ head towards a
+/// snapshot of the tail, deciding which ones the application sees. Every reaping path,
+/// C and Rust, goes through it; the caller decides how far to hand slots back
+/// ([`Reap::release`]).
+pub(crate) struct Reap {
+    pub(crate) head: u32,
+    tail: u32,
+}
+
+impl Reap {
+    /// A walk over the CQEs ready now (tail loaded with acquire).
+    #[inline(always)]
+    pub(crate) fn new(ring: &Live) -> Reap {
+        Reap { head: ring.cq_khead(), tail: ring.cq_ktail() }
+    }
+
+    /// Ready slots not walked over yet.
+    #[inline(always)]
+    pub(crate) fn left(&self) -> u32 {
+        self.tail.wrapping_sub(self.head)
+    }
+
+    /// The entry at the walk's position, stepping past it.
+    #[inline(always)]
+    pub(crate) fn next<'r>(&mut self, ring: &'r Live) -> Seen<'r> {
+        if self.head == self.tail {
+            return Seen::End;
+        }
+        // SAFETY: the slot lies between the CQ head and the acquire-loaded tail, so
+        // the kernel has written it and will not touch it until the head moves past it,
+        // which needs `&mut Live` (cq_advance / release), so not while 'r lasts.
+        let cqe = unsafe { &*cqe_at(ring, self.head) };
+        self.head = self.head.wrapping_add(cqe_nr(cqe));
+        if cqe.flags & sys::IORING_CQE_F_SKIP != 0 {
+            return Seen::Hidden(0);
+        }
+        if ring.features & sys::IORING_FEAT_EXT_ARG == 0 && cqe.user_data == sys::LIBURING_UDATA_TIMEOUT {
+            return Seen::Hidden(cqe.res.min(0));
+        }
+        Seen::Cqe(cqe)
+    }
+
+    /// The next CQE the application sees, stepping over hidden ones.
+    #[inline(always)]
+    pub(crate) fn next_cqe<'r>(&mut self, ring: &'r Live) -> Option<&'r io_uring_cqe> {
+        loop {
+            match self.next(ring) {
+                Seen::End => return None,
+                Seen::Cqe(c) => return Some(c),
+                Seen::Hidden(_) => {}
+            }
+        }
+    }
+
+    /// Hands every slot walked over back to the kernel (one release store).
+    #[inline(always)]
+    pub(crate) fn release(&self, ring: &mut Live) {
+        if ring.cq_khead() != self.head {
+            ring.set_cq_khead(self.head);
+        }
+    }
+}
+
+/// The first visible CQE from the head, without consuming anything.
 #[inline]
-unsafe fn skip_cqe(ring: &mut io_uring, cqe: &io_uring_cqe, err: &mut i32) -> bool {
-    if !cqe_is_internal(ring, cqe) {
-        return false;
-    }
-    if cqe.flags & sys::IORING_CQE_F_SKIP == 0 && cqe.res < 0 {
-        // liburing's internal timeout failed (or fired): report it.
-        *err = cqe.res;
-    }
-    // SAFETY: live ring.
-    unsafe { cq_advance(ring, cqe_nr(cqe)) };
-    *err == 0
+pub(crate) fn head(ring: &Live) -> Option<&io_uring_cqe> {
+    Reap::new(ring).next_cqe(ring)
 }
 
 /// `__io_uring_peek_cqe`: the first visible CQE (or null), never entering the kernel.
-/// Returns 0 or the error of an internal timeout CQE; `nr_available` gets the count seen.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn peek_cqe_inner(
-    ring: &mut io_uring,
-    cqe_ptr: &mut *mut io_uring_cqe,
-    nr_available: Option<&mut u32>,
-) -> i32 {
+/// Hidden entries at the head are consumed; an internal timeout that fired ends the
+/// peek with its error and no CQE. `nr_available` gets the count of ready slots left.
+pub fn peek_cqe_inner(ring: &mut Live, cqe_ptr: &mut *mut io_uring_cqe, nr_available: Option<&mut u32>) -> i32 {
+    let mut reap = Reap::new(ring);
     let mut err = 0;
+    let mut cqe = ptr::null_mut();
     let mut available;
-    let mut cqe: *mut io_uring_cqe;
     loop {
-        // SAFETY: live ring.
-        let (tail, head) = unsafe { (load_acquire(ring.cq.ktail), read_once(ring.cq.khead)) };
-        cqe = ptr::null_mut();
-        available = tail.wrapping_sub(head);
-        if available == 0 {
-            break;
+        available = reap.left();
+        match reap.next(ring) {
+            Seen::End => break,
+            Seen::Cqe(c) => {
+                cqe = c as *const io_uring_cqe as *mut io_uring_cqe;
+                break;
+            }
+            Seen::Hidden(e) => {
+                reap.release(ring);
+                if e != 0 {
+                    err = e;
+                    break;
+                }
+            }
         }
-        // SAFETY: live ring.
-        cqe = unsafe { cqe_at(ring, head) };
-        // SAFETY: cqe is a ready CQE of this ring.
-        if !unsafe { skip_cqe(ring, &*cqe, &mut err) } {
-            break;
-        }
-    }
-    if err != 0 {
-        // An internal timeout fired: report it, with no CQE.
-        cqe = ptr::null_mut();
     }
     *cqe_ptr = cqe;
     if let Some(n) = nr_available {
@@ -186,415 +204,89 @@ pub unsafe fn peek_cqe_inner(
     err
 }
 
-/// What one wait asks of `io_uring_enter(2)` (liburing's `struct get_data`).
-pub struct GetData {
-    pub submit: u32,
-    pub wait_nr: u32,
-    pub get_flags: u32,
-    pub sz: usize,
-    pub has_ts: bool,
-    pub arg: *const c_void,
-}
-
-/// The one wait loop behind every wait/peek/submit-and-wait variant: peek, and enter
-/// only if there is something to submit, to wait for, or to flush. With a timeout, one
-/// enter is all it takes; a second pass without a CQE yields `-ETIME`.
-///
-/// # Safety
-/// `ring` must be live; `data.arg` must match `data.get_flags`/`data.sz`.
-pub unsafe fn get_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe, data: &mut GetData) -> i32 {
-    let mut cqe: *mut io_uring_cqe = ptr::null_mut();
-    let mut looped = false;
-    let mut err = 0;
-    loop {
-        let mut need_enter = false;
-        let mut flags = ring_enter_flags(ring);
-        let mut nr_available = 0;
-        // SAFETY: live ring.
-        let ret = unsafe { peek_cqe_inner(ring, &mut cqe, Some(&mut nr_available)) };
-        if ret != 0 {
-            // The internal timeout (no-EXT_ARG fallback) fired: that error wins over the
-            // count an earlier enter submitted (liburing keeps the count here and so
-            // returns success with no CQE; its man pages promise -ETIME).
-            if err >= 0 {
-                err = ret;
+/// `io_uring_peek_batch_cqe` without the overflow flush: up to `out.len()` visible
+/// CQEs from the head. As liburing 2.15, a hidden entry at the head is consumed and one
+/// after a visible CQE ends the batch, so `io_uring_cq_advance(count)` stays right.
+pub(crate) fn peek_batch(ring: &mut Live, out: &mut [*mut io_uring_cqe]) -> u32 {
+    let mut reap = Reap::new(ring);
+    let mut n = 0;
+    while n < out.len() {
+        match reap.next(ring) {
+            Seen::End => break,
+            Seen::Cqe(c) => {
+                out[n] = c as *const io_uring_cqe as *mut io_uring_cqe;
+                n += 1;
             }
-            break;
-        }
-        if cqe.is_null() && data.wait_nr == 0 && data.submit == 0 {
-            // Nothing to submit or wait for: enter once at most, to flush.
-            // SAFETY: live ring.
-            if looped || !unsafe { cq_ring_needs_enter(ring) } {
-                if err == 0 {
-                    err = -EAGAIN;
-                }
-                break;
-            }
-            need_enter = true;
-        }
-        if data.wait_nr > nr_available || need_enter {
-            flags |= sys::IORING_ENTER_GETEVENTS | data.get_flags;
-            need_enter = true;
-        }
-        // SAFETY: live ring.
-        if unsafe { super::sq::sq_ring_needs_enter(ring, data.submit, &mut flags) } {
-            need_enter = true;
-        }
-        if !need_enter {
-            break;
-        }
-        if looped && data.has_ts {
-            // The kernel already waited out the timeout once. No CQE is a timeout, even
-            // if that enter submitted something (liburing would return the count with a
-            // NULL CQE, which callers take for success).
-            if cqe.is_null() && err >= 0 {
-                err = -ETIME;
-            }
-            break;
-        }
-        // SAFETY: data.arg matches flags/sz by the caller's contract.
-        let ret = unsafe { enter(ring, data.submit, data.wait_nr, flags, data.arg, data.sz) };
-        if ret < 0 {
-            // As above: an error beats the count of an earlier submitting enter.
-            if err >= 0 {
-                err = ret;
-            }
-            break;
-        }
-        data.submit = data.submit.wrapping_sub(ret as u32);
-        if !cqe.is_null() {
-            break;
-        }
-        if !looped {
-            looped = true;
-            err = ret;
+            Seen::Hidden(_) if n == 0 => reap.release(ring),
+            Seen::Hidden(_) => break,
         }
     }
-    *cqe_ptr = cqe;
-    // As in liburing, a positive value is the count the first enter submitted.
-    err
+    n as u32
 }
 
-/// `__io_uring_get_cqe`: submit `submit`, wait for `wait_nr`, with an optional sigmask.
-///
-/// # Safety
-/// `ring` must be live; `sigmask` null or a valid sigset.
-pub unsafe fn get_cqe_sigmask(
-    ring: &mut io_uring,
-    cqe_ptr: &mut *mut io_uring_cqe,
-    submit: u32,
-    wait_nr: u32,
-    sigmask: *const c_void,
-) -> i32 {
-    let mut data = GetData { submit, wait_nr, get_flags: 0, sz: sys::NSIG_BYTES, has_ts: false, arg: sigmask };
-    // SAFETY: forwarded.
-    unsafe { get_cqe(ring, cqe_ptr, &mut data) }
-}
-
-/// `io_uring_wait_cqe_nr`.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn wait_cqe_nr(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe, wait_nr: u32) -> i32 {
-    // SAFETY: forwarded.
-    unsafe { get_cqe_sigmask(ring, cqe_ptr, 0, wait_nr, ptr::null()) }
-}
-
-/// `io_uring_peek_cqe`: a ready CQE, entering only to flush overflow/task work;
-/// `-EAGAIN` when none.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn peek_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe) -> i32 {
-    // SAFETY: live ring.
-    unsafe {
-        if peek_cqe_inner(ring, cqe_ptr, None) == 0 && !cqe_ptr.is_null() {
+/// Copies up to `out.len()` visible CQEs from the head into `out` and hands their
+/// slots (and any hidden ones among them) back with one head store. Returns the count.
+pub(crate) fn copy_ready(ring: &mut Live, out: &mut [io_uring_cqe]) -> usize {
+    if all_visible(ring) {
+        // Every slot is one visible CQE: at most two contiguous copies.
+        let ready = cq_ready(ring) as usize;
+        let n = ready.min(out.len());
+        if n == 0 {
             return 0;
         }
-        wait_cqe_nr(ring, cqe_ptr, 0)
-    }
-}
-
-/// `io_uring_wait_cqe`.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn wait_cqe(ring: &mut io_uring, cqe_ptr: &mut *mut io_uring_cqe) -> i32 {
-    // SAFETY: live ring.
-    unsafe {
-        if peek_cqe_inner(ring, cqe_ptr, None) == 0 && !cqe_ptr.is_null() {
-            return 0;
+        let head = ring.cq_khead();
+        let idx = (head & ring.cq.ring_mask) as usize;
+        let first = n.min(ring.cq.ring_entries as usize - idx);
+        // SAFETY: slots head..head+n are ready (acquire-loaded tail in cq_ready) and,
+        // masked, lie in the mapped array of ring_entries 16-byte CQEs (first run up
+        // to its end, the rest from its start); `out` has room for n.
+        unsafe {
+            ptr::copy_nonoverlapping(cqe_at(ring, head), out.as_mut_ptr(), first);
+            ptr::copy_nonoverlapping(ring.cq.cqes, out.as_mut_ptr().add(first), n - first);
         }
-        wait_cqe_nr(ring, cqe_ptr, 1)
-    }
-}
-
-/// Wait with an `IORING_ENTER_EXT_ARG` timeout (and optional min-wait and sigmask),
-/// submitting `submit` SQEs on the way. A non-zero `min_wait_usec` needs
-/// `IORING_FEAT_MIN_TIMEOUT` (callers check it: older kernels refuse a non-zero pad).
-///
-/// # Safety
-/// `ring` must be live; `ts` and `sigmask` null or valid.
-pub unsafe fn wait_ext_arg(
-    ring: &mut io_uring,
-    cqe_ptr: &mut *mut io_uring_cqe,
-    submit: u32,
-    wait_nr: u32,
-    ts: *const __kernel_timespec,
-    min_wait_usec: u32,
-    sigmask: *const c_void,
-) -> i32 {
-    let arg = sys::io_uring_getevents_arg {
-        sigmask: sigmask as u64,
-        sigmask_sz: sys::NSIG_BYTES as u32,
-        min_wait_usec,
-        ts: ts as u64,
-    };
-    let mut data = GetData {
-        submit,
-        wait_nr,
-        get_flags: sys::IORING_ENTER_EXT_ARG,
-        sz: core::mem::size_of::<sys::io_uring_getevents_arg>(),
-        has_ts: !ts.is_null(),
-        arg: &arg as *const _ as *const c_void,
-    };
-    // SAFETY: `arg` outlives the call and matches EXT_ARG.
-    unsafe { get_cqe(ring, cqe_ptr, &mut data) }
-}
-
-/// `io_uring_wait_cqes`: wait for `wait_nr` CQEs with an optional timeout and sigmask.
-/// Uses EXT_ARG when the kernel has it, else liburing's internal timeout SQE.
-///
-/// # Safety
-/// `ring` must be live; `ts`/`sigmask` null or valid.
-pub unsafe fn wait_cqes(
-    ring: &mut io_uring,
-    cqe_ptr: &mut *mut io_uring_cqe,
-    wait_nr: u32,
-    ts: *const __kernel_timespec,
-    sigmask: *const c_void,
-) -> i32 {
-    let mut to_submit = 0;
-    if !ts.is_null() {
-        if ring.features & sys::IORING_FEAT_EXT_ARG != 0 {
-            // SAFETY: forwarded.
-            return unsafe { wait_ext_arg(ring, cqe_ptr, 0, wait_nr, ts, 0, sigmask) };
-        }
-        // SAFETY: live ring; ts valid until the timeout completes (the caller waits).
-        let ret = unsafe { super::sq::submit_timeout(ring, wait_nr, ts) };
-        if ret < 0 {
-            return ret;
-        }
-        to_submit = ret as u32;
-    }
-    // SAFETY: forwarded.
-    let ret = unsafe { get_cqe_sigmask(ring, cqe_ptr, to_submit, wait_nr, sigmask) };
-    // Success is 0 (man page), also when the fallback had to submit its timeout SQE
-    // (liburing returns that submit count instead); no CQE is -EAGAIN, as with EXT_ARG.
-    match ret {
-        r if r <= 0 => r,
-        _ if cqe_ptr.is_null() => -EAGAIN,
-        _ => 0,
-    }
-}
-
-/// `io_uring_submit_and_wait_timeout` / `_min_timeout`.
-///
-/// # Safety
-/// `ring` must be live; `ts`/`sigmask` null or valid.
-pub unsafe fn submit_and_wait_timeout(
-    ring: &mut io_uring,
-    cqe_ptr: &mut *mut io_uring_cqe,
-    wait_nr: u32,
-    ts: *const __kernel_timespec,
-    min_wait_usec: u32,
-    sigmask: *const c_void,
-) -> i32 {
-    let to_submit = if !ts.is_null() {
-        if ring.features & sys::IORING_FEAT_EXT_ARG != 0 {
-            // SAFETY: live ring.
-            let submit = unsafe { super::sq::flush_sq(ring) };
-            // SAFETY: forwarded.
-            return unsafe { wait_ext_arg(ring, cqe_ptr, submit, wait_nr, ts, min_wait_usec, sigmask) };
-        }
-        // SAFETY: as in wait_cqes.
-        let ret = unsafe { super::sq::submit_timeout(ring, wait_nr, ts) };
-        if ret < 0 {
-            return ret;
-        }
-        ret as u32
-    } else {
-        // SAFETY: live ring.
-        unsafe { super::sq::flush_sq(ring) }
-    };
-    // SAFETY: forwarded.
-    unsafe { get_cqe_sigmask(ring, cqe_ptr, to_submit, wait_nr, sigmask) }
-}
-
-/// `io_uring_wait_cqes_min_timeout`: as [`wait_cqes`] with a minimum batching wait;
-/// `-EINVAL` on kernels without `IORING_FEAT_MIN_TIMEOUT` (as liburing 2.15).
-///
-/// # Safety
-/// `ring` must be live; `ts`/`sigmask` null or valid.
-pub unsafe fn wait_cqes_min_timeout(
-    ring: &mut io_uring,
-    cqe_ptr: &mut *mut io_uring_cqe,
-    wait_nr: u32,
-    ts: *const __kernel_timespec,
-    min_wait_usec: u32,
-    sigmask: *const c_void,
-) -> i32 {
-    if ring.features & sys::IORING_FEAT_MIN_TIMEOUT == 0 {
-        return -EINVAL;
-    }
-    // SAFETY: forwarded; MIN_TIMEOUT kernels have EXT_ARG.
-    unsafe { wait_ext_arg(ring, cqe_ptr, 0, wait_nr, ts, min_wait_usec, sigmask) }
-}
-
-/// `io_uring_submit_and_wait_min_timeout`: `-EINVAL` without `IORING_FEAT_MIN_TIMEOUT`.
-///
-/// # Safety
-/// `ring` must be live; `ts`/`sigmask` null or valid.
-pub unsafe fn submit_and_wait_min_timeout(
-    ring: &mut io_uring,
-    cqe_ptr: &mut *mut io_uring_cqe,
-    wait_nr: u32,
-    ts: *const __kernel_timespec,
-    min_wait_usec: u32,
-    sigmask: *const c_void,
-) -> i32 {
-    if ring.features & sys::IORING_FEAT_MIN_TIMEOUT == 0 {
-        return -EINVAL;
-    }
-    // SAFETY: forwarded.
-    unsafe { submit_and_wait_timeout(ring, cqe_ptr, wait_nr, ts, min_wait_usec, sigmask) }
-}
-
-/// `io_uring_submit_and_wait_reg`: wait using registered wait region slot `reg_index`.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn submit_and_wait_reg(
-    ring: &mut io_uring,
-    cqe_ptr: &mut *mut io_uring_cqe,
-    wait_nr: u32,
-    reg_index: i32,
-) -> i32 {
-    if ring.features & sys::IORING_FEAT_EXT_ARG == 0 || reg_index < 0 {
-        return -EINVAL;
-    }
-    let offset = (reg_index as usize).wrapping_mul(core::mem::size_of::<sys::io_uring_reg_wait>());
-    // SAFETY: live ring.
-    let submit = unsafe { super::sq::flush_sq(ring) };
-    let mut data = GetData {
-        submit,
-        wait_nr,
-        get_flags: sys::IORING_ENTER_EXT_ARG | sys::IORING_ENTER_EXT_ARG_REG,
-        sz: core::mem::size_of::<sys::io_uring_reg_wait>(),
-        has_ts: true,
-        arg: offset as *const c_void,
-    };
-    // SAFETY: with EXT_ARG_REG the argument is an offset into a registered region,
-    // which the kernel validates.
-    unsafe { get_cqe(ring, cqe_ptr, &mut data) }
-}
-
-/// `io_uring_get_events`: enter only to flush completions / run task work.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn get_events(ring: &io_uring) -> i32 {
-    let flags = sys::IORING_ENTER_GETEVENTS | ring_enter_flags(ring);
-    // SAFETY: null argument.
-    unsafe { enter(ring, 0, 0, flags, ptr::null(), sys::NSIG_BYTES) }
-}
-
-/// Stores up to `count` ready CQEs in `cqes` without entering the kernel; returns how many.
-/// On a `CQE_MIXED` ring only real CQEs are stored (one pointer per CQE, 32-byte ones
-/// spanning two slots): kernel padding (`IORING_CQE_F_SKIP`) at the head is consumed,
-/// padding behind a stored CQE ends the batch (it is consumed by the next peek), as in
-/// liburing 2.15.
-///
-/// # Safety
-/// `ring` must be live; `cqes` valid for `count` writes.
-unsafe fn peek_batch_ready(ring: &mut io_uring, cqes: *mut *mut io_uring_cqe, count: u32) -> u32 {
-    // SAFETY: live ring.
-    let ready = unsafe { cq_ready(ring) };
-    if ready == 0 {
-        return 0;
-    }
-    // SAFETY: live ring.
-    let mut head = unsafe { read_once(ring.cq.khead) };
-    if ring.flags & sys::IORING_SETUP_CQE_MIXED == 0 {
-        let n = count.min(ready);
-        for i in 0..n {
-            // SAFETY: live ring (slot within the mapped CQ ring); i < count slots of `cqes`.
-            unsafe { *cqes.add(i as usize) = cqe_at(ring, head.wrapping_add(i)) };
-        }
+        ring.set_cq_khead(head.wrapping_add(n as u32));
         return n;
     }
-    let last = head.wrapping_add(ready);
+    let mut reap = Reap::new(ring);
     let mut n = 0;
-    while n < count && head != last {
-        // SAFETY: live ring: a ready slot of the mapped CQ ring.
-        let cqe = unsafe { cqe_at(ring, head) };
-        // SAFETY: a ready CQE, written by the kernel before the tail we acquired.
-        let c = unsafe { &*cqe };
-        if c.flags & sys::IORING_CQE_F_SKIP != 0 {
-            // Only the head slot can be handed back; a later one waits for the next peek.
-            if n != 0 {
-                break;
-            }
-            // SAFETY: live ring; the padding is the head CQE.
-            unsafe { cq_advance(ring, 1) };
-            head = head.wrapping_add(1);
-            continue;
-        }
-        // SAFETY: n < count slots of `cqes`.
-        unsafe { *cqes.add(n as usize) = cqe };
-        head = head.wrapping_add(cqe_nr(c));
+    while n < out.len() {
+        let Some(c) = reap.next_cqe(ring) else { break };
+        out[n] = *c;
         n += 1;
     }
+    reap.release(ring);
     n
 }
 
-/// `io_uring_peek_batch_cqe`: up to `count` ready CQEs without waiting (flushing an
-/// overflow or task work once if none is visible). Returns how many were stored.
-///
-/// # Safety
-/// `ring` must be live; `cqes` valid for `count` writes.
-pub unsafe fn peek_batch_cqe(ring: &mut io_uring, cqes: *mut *mut io_uring_cqe, count: u32) -> u32 {
-    // SAFETY: live ring; forwarded `cqes` contract.
-    unsafe {
-        let n = peek_batch_ready(ring, cqes, count);
-        if n != 0 || !cq_ring_needs_flush(ring) {
-            return n;
-        }
-        get_events(ring);
-        peek_batch_ready(ring, cqes, count)
+/// The second 16 bytes of a 32-byte CQE (a `CQE32` ring, or one flagged
+/// `IORING_CQE_F_32` on a `CQE_MIXED` ring), read from the slot after `cqe`.
+pub(crate) fn cqe32_extra(ring: &Live, cqe: &io_uring_cqe) -> Option<[u64; 2]> {
+    if ring.flags & sys::IORING_SETUP_CQE32 == 0 && cqe.flags & sys::IORING_CQE_F_32 == 0 {
+        return None;
     }
+    // SAFETY: a 32-byte CQE occupies two 16-byte slots of the mapping (CQE32 rings map
+    // 32 bytes per entry; mixed rings never split a big CQE at the wrap, the kernel
+    // pads instead), and the caller holds it as a ready CQE.
+    Some(unsafe { ptr::read_unaligned((cqe as *const io_uring_cqe).add(1) as *const [u64; 2]) })
 }
 
-/// `io_uring_cqe_iter_init`: snapshot of the ready CQEs.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn cqe_iter_init(ring: &io_uring) -> io_uring_cqe_iter {
+/// `io_uring_cqe_iter_init`: snapshot of the ready CQEs. As liburing's, the iterator
+/// shows every slot (padding included); `io_uring_cqe_nr` says how far to advance.
+pub fn cqe_iter_init(ring: &Live) -> io_uring_cqe_iter {
     io_uring_cqe_iter {
         cqes: ring.cq.cqes,
         mask: ring.cq.ring_mask,
         shift: cqe_shift_from_flags(ring.flags),
-        // SAFETY: live ring.
-        head: unsafe { read_once(ring.cq.khead) },
-        // SAFETY: live ring.
-        tail: unsafe { load_acquire(ring.cq.ktail) },
+        head: ring.cq_khead(),
+        tail: ring.cq_ktail(),
     }
 }
 
 /// `io_uring_cqe_iter_next`.
 ///
 /// # Safety
-/// `iter` must come from [`cqe_iter_init`] on a live ring.
+/// `iter` must come from [`cqe_iter_init`] on a ring that is still live and whose head
+/// has not moved since.
 pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter, cqe: &mut *mut io_uring_cqe) -> bool {
     if iter.head == iter.tail {
         return false;
@@ -602,7 +294,7 @@ pub unsafe fn cqe_iter_next(iter: &mut io_uring_cqe_iter, cqe: &mut *mut io_urin
     // SAFETY: the index is masked into the CQ ring captured by the iterator.
     let c = unsafe { iter.cqes.add(((iter.head & iter.mask) << iter.shift) as usize) };
     iter.head = iter.head.wrapping_add(1);
-    // SAFETY: c is a ready CQE.
+    // SAFETY: c is a ready CQE (between the captured head and tail).
     if unsafe { (*c).flags } & sys::IORING_CQE_F_32 != 0 {
         iter.head = iter.head.wrapping_add(1);
     }
@@ -642,7 +334,7 @@ mod tests {
                 }
                 1 => {
                     let mut cqes = [ptr::null_mut(); 16];
-                    let first = peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 3);
+                    let first = peek_batch(&mut f.ring, &mut cqes[..3]);
                     assert_eq!(first, n.min(3));
                     let head = f.cq_khead();
                     for (i, c) in cqes[..first as usize].iter().enumerate() {
@@ -653,7 +345,7 @@ mod tests {
                     assert_eq!(cq_ready(&f.ring), n);
                     cq_advance(&mut f.ring, first);
                     *next += first as u64;
-                    let rest = peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 16);
+                    let rest = peek_batch(&mut f.ring, &mut cqes[..16]);
                     assert_eq!(rest, n - first);
                     for (i, c) in cqes[..rest as usize].iter().enumerate() {
                         assert_eq!((**c).user_data, *next + i as u64);
@@ -693,7 +385,7 @@ mod tests {
             assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, Some(&mut avail)), 0);
             assert!(cqe.is_null() && avail == 0);
             let mut none = [ptr::null_mut(); 1];
-            assert_eq!(peek_batch_cqe(&mut f.ring, none.as_mut_ptr(), 1), 0);
+            assert_eq!(peek_batch(&mut f.ring, &mut none[..1]), 0);
         }
     }
 
@@ -725,11 +417,11 @@ mod tests {
             f.kernel_post_cqe(i, i as i32, 0);
         }
         assert_eq!(f.cq_ktail(), 4);
-        // SAFETY: live fake ring.
+        // SAFETY: the CQE pointers come from the fake ring's ready slots.
         unsafe {
             assert_eq!(cq_ready(&f.ring), 8);
             let mut cqes = [ptr::null_mut(); 8];
-            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 8), 8);
+            assert_eq!(peek_batch(&mut f.ring, &mut cqes[..8]), 8);
             let uds: Vec<u64> = cqes.iter().map(|c| (**c).user_data).collect();
             assert_eq!(uds, (0..8).collect::<Vec<u64>>());
             cq_advance(&mut f.ring, 8);
@@ -751,7 +443,7 @@ mod tests {
         f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
         f.kernel_post_cqe(3, 0, sys::IORING_CQE_F_32);
         f.kernel_post_cqe(4, 0, 0);
-        // SAFETY: live fake ring.
+        // SAFETY: the CQE pointers come from the fake ring's ready slots.
         unsafe {
             assert_eq!(cq_ready(&f.ring), 6);
             assert!(f.cq_ktail() < 8, "tail did not wrap");
@@ -772,7 +464,7 @@ mod tests {
         // The iterator steps over 32-byte CQEs by two slots.
         f.kernel_post_cqe(5, 0, sys::IORING_CQE_F_32);
         f.kernel_post_cqe(6, 0, 0);
-        // SAFETY: live fake ring.
+        // SAFETY: the CQE pointers come from the fake ring's ready slots.
         unsafe {
             let mut it = cqe_iter_init(&f.ring);
             let mut cqe = ptr::null_mut();
@@ -789,14 +481,15 @@ mod tests {
     #[test]
     fn internal_timeout_cqes_never_reach_the_app() {
         let mut f = FakeRing::new(4, 8, 0, 0, u32::MAX - 1);
-        f.ring.features &= !sys::IORING_FEAT_EXT_ARG;
+        // SAFETY: features are not part of the Live invariant.
+        unsafe { f.ring.raw_mut() }.features &= !sys::IORING_FEAT_EXT_ARG;
         // A timeout that completed by count (res 0) is dropped silently...
         f.kernel_post_cqe(sys::LIBURING_UDATA_TIMEOUT, 0, 0);
         f.kernel_post_cqe(7, 5, 0);
         // ...one that expired is reported as -ETIME, with no CQE.
         f.kernel_post_cqe(sys::LIBURING_UDATA_TIMEOUT, -ETIME, 0);
         f.kernel_post_cqe(8, 6, 0);
-        // SAFETY: live fake ring.
+        // SAFETY: the CQE pointers come from the fake ring's ready slots.
         unsafe {
             let mut cqe = ptr::null_mut();
             assert_eq!(peek_cqe_inner(&mut f.ring, &mut cqe, None), 0);
@@ -812,7 +505,7 @@ mod tests {
         // With EXT_ARG that user_data is the application's own.
         let mut g = FakeRing::new(4, 8, 0, 0, 0);
         g.kernel_post_cqe(sys::LIBURING_UDATA_TIMEOUT, -ETIME, 0);
-        // SAFETY: live fake ring.
+        // SAFETY: the CQE pointers come from the fake ring's ready slots.
         unsafe {
             let mut cqe = ptr::null_mut();
             assert_eq!(peek_cqe_inner(&mut g.ring, &mut cqe, None), 0);
@@ -820,61 +513,85 @@ mod tests {
         }
     }
 
+    /// One reap rule for every path: peek_batch consumes padding at the head and ends the
+    /// batch at padding after a CQE; copy_ready and the Rust walk never return it.
+    #[test]
+    fn every_reap_path_hides_padding() {
+        // A CQE, padding, a 32-byte CQE, a CQE (the fake kernel posts what it is told).
+        let post = |f: &mut FakeRing| {
+            f.kernel_post_cqe(1, 0, 0);
+            f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
+            f.kernel_post_cqe(2, 0, sys::IORING_CQE_F_32);
+            f.kernel_post_cqe(3, 0, 0);
+        };
+        // Three slots reaped first, so the head sits at slot 3 of 4 (issue 11's case).
+        let mut f = FakeRing::new(4, 4, sys::IORING_SETUP_CQE_MIXED, 0, 0);
+        for ud in 10..13 {
+            f.kernel_post_cqe(ud, 0, 0);
+        }
+        cq_advance(&mut f.ring, 3);
+        f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
+        f.kernel_post_cqe(2, 0, sys::IORING_CQE_F_32);
+        let mut out = [ptr::null_mut(); 4];
+        assert_eq!(peek_batch(&mut f.ring, &mut out), 1, "padding at the head is consumed");
+        // SAFETY: a ready CQE pointer from peek_batch.
+        assert_eq!(unsafe { (*out[0]).user_data }, 2);
+        cq_advance(&mut f.ring, 2);
+        assert_eq!(cq_ready(&f.ring), 0);
+
+        let mut f = FakeRing::new(4, 8, sys::IORING_SETUP_CQE_MIXED, 0, u32::MAX - 1);
+        post(&mut f);
+        assert_eq!(peek_batch(&mut f.ring, &mut out), 1, "padding after a CQE ends the batch");
+        // SAFETY: as above.
+        assert_eq!(unsafe { (*out[0]).user_data }, 1);
+        cq_advance(&mut f.ring, 1);
+        assert_eq!(peek_batch(&mut f.ring, &mut out), 2);
+        // SAFETY: as above.
+        assert_eq!(unsafe { ((*out[0]).user_data, (*out[1]).user_data) }, (2, 3));
+        cq_advance(&mut f.ring, 3);
+
+        post(&mut f);
+        let mut copied = [io_uring_cqe::default(); 8];
+        assert_eq!(copy_ready(&mut f.ring, &mut copied), 3);
+        assert_eq!(copied[..3].iter().map(|c| c.user_data).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(cq_ready(&f.ring), 0, "copy_ready hands every walked slot back");
+    }
+
     #[test]
     fn mixed_peek_batch_never_returns_padding() {
+        use crate::ring::queue::peek_batch_cqe;
         // Issue 11 defect 1: CQE_MIXED, 4 slots; head = tail = 3, then a 32-byte CQE that
         // would straddle the end: the kernel pads slot 3 with a skip CQE, the big one takes
         // slots 0-1.
         let mut f = FakeRing::new(4, 4, sys::IORING_SETUP_CQE_MIXED, 0, 3);
         f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
         f.kernel_post_cqe(77, 0, sys::IORING_CQE_F_32);
-        // SAFETY: live fake ring; the CQE pointers come from it.
-        unsafe {
-            let mut cqes = [ptr::null_mut(); 4];
-            // The skip entry at the head is consumed, the big CQE returned, once.
-            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 4), 1);
-            assert_eq!(((*cqes[0]).user_data, f.cqe_slot(cqes[0])), (77, 0));
-            assert_eq!(f.cq_khead(), 4, "padding entry not consumed");
-            cq_advance(&mut f.ring, cqe_nr(&*cqes[0]));
-            assert_eq!(cq_ready(&f.ring), 0);
-        }
+        let mut cqes = [ptr::null_mut(); 4];
+        // The skip entry at the head is consumed, the big CQE returned, once.
+        assert_eq!(peek_batch_cqe(&mut f.ring, &mut cqes), 1);
+        // SAFETY: CQE pointers handed out by peek_batch_cqe.
+        assert_eq!(unsafe { ((*cqes[0]).user_data, f.cqe_slot(cqes[0])) }, (77, 0));
+        assert_eq!(f.cq_khead(), 4, "padding entry not consumed");
+        // SAFETY: as above.
+        let nr = cqe_nr(unsafe { &*cqes[0] });
+        cq_advance(&mut f.ring, nr);
+        assert_eq!(cq_ready(&f.ring), 0);
         // A skip entry behind real CQEs ends the batch; the next peek consumes it.
         f.kernel_post_cqe(1, 0, 0); // slot 2
         f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP); // slot 3
         f.kernel_post_cqe(2, 0, sys::IORING_CQE_F_32); // slots 0-1
-                                                       // SAFETY: as above.
-        unsafe {
-            let mut cqes = [ptr::null_mut(); 4];
-            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 4), 1);
-            assert_eq!((*cqes[0]).user_data, 1);
-            cq_advance(&mut f.ring, 1);
-            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 4), 1);
-            assert_eq!((*cqes[0]).user_data, 2);
-            cq_advance(&mut f.ring, 2);
-            assert_eq!(cq_ready(&f.ring), 0);
-            // Only padding ready: nothing returned, the padding consumed.
-            f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
-            assert_eq!(peek_batch_cqe(&mut f.ring, cqes.as_mut_ptr(), 4), 0);
-            assert_eq!(cq_ready(&f.ring), 0);
-        }
-    }
-
-    #[test]
-    fn min_timeout_waits_need_the_feature() {
-        // Issue 11 defect 5: without IORING_FEAT_MIN_TIMEOUT both min-timeout waits are
-        // -EINVAL before anything is submitted or waited for (liburing 2.15).
-        let mut f = FakeRing::new(4, 8, 0, 0, 0);
-        f.ring.enter_ring_fd = -1;
-        let ts = __kernel_timespec { tv_sec: 0, tv_nsec: 1 };
-        let mut cqe = ptr::null_mut();
-        // SAFETY: live fake ring; ts outlives the calls.
-        unsafe {
-            let sqe = crate::ring::sq::get_sqe(&mut f.ring);
-            assert!(!sqe.is_null());
-            assert_eq!(wait_cqes_min_timeout(&mut f.ring, &mut cqe, 1, &ts, 10, ptr::null()), -EINVAL);
-            assert_eq!(submit_and_wait_min_timeout(&mut f.ring, &mut cqe, 1, &ts, 10, ptr::null()), -EINVAL);
-            // Nothing was published to the kernel.
-            assert_eq!(f.sq_ktail(), 0);
-        }
+        assert_eq!(peek_batch_cqe(&mut f.ring, &mut cqes), 1);
+        // SAFETY: as above.
+        assert_eq!(unsafe { (*cqes[0]).user_data }, 1);
+        cq_advance(&mut f.ring, 1);
+        assert_eq!(peek_batch_cqe(&mut f.ring, &mut cqes), 1);
+        // SAFETY: as above.
+        assert_eq!(unsafe { (*cqes[0]).user_data }, 2);
+        cq_advance(&mut f.ring, 2);
+        assert_eq!(cq_ready(&f.ring), 0);
+        // Only padding ready: nothing returned, the padding consumed.
+        f.kernel_post_cqe(0, 0, sys::IORING_CQE_F_SKIP);
+        assert_eq!(peek_batch_cqe(&mut f.ring, &mut cqes), 0);
+        assert_eq!(cq_ready(&f.ring), 0);
     }
 }

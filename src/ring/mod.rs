@@ -1,17 +1,202 @@
 //! The core: one implementation of every ring behaviour, operating on liburing's
 //! `struct io_uring` (which binaries built against the real header also read inline).
 //!
-//! Split as liburing splits it: [`setup`] (create, map, tear down), [`sq`] (get SQEs,
-//! flush, submit), [`cq`] (peek, wait, advance). Every function takes a raw ring pointer
-//! because C callers own the memory; the safe Rust API wraps these.
+//! Split as liburing splits it: [`setup`] (create, map, tear down), [`sq`] (SQ memory:
+//! hand out SQEs, publish them), [`cq`] (CQ memory: the reap primitive, advance,
+//! iterate) and [`queue`] (every decision to enter the kernel: submit, wait, flush).
+//!
+//! A ring is validated once, at the boundary, into a [`Live`]: the C entry points check
+//! the pointer (NULL, never set up, exited), the safe API builds one in `IoUring::new`.
+//! Above that the core's functions are safe; `unsafe` remains only where shared ring
+//! memory is touched (atomics on the indices, SQE/CQE slots, mmap).
 
 pub mod cq;
+pub mod queue;
 pub mod setup;
 pub mod sq;
 
 use crate::sys::{self, io_uring, INT_FLAGS_MASK, INT_FLAG_REG_REG_RING};
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU32, Ordering};
+
+/// A ring whose queues are mapped: set up by [`setup::queue_init_params`] (or
+/// [`setup::queue_mmap`]) and not exited since.
+///
+/// Invariant, established by the constructors' callers: every `k*` pointer points at
+/// its aligned 4-byte word of the mapped SQ/CQ ring, `sqes` at `sq.ring_entries` SQE
+/// slots (twice as many 64-byte slots with `SQE128`), `cqes` at `cq.ring_entries` CQE
+/// slots (twice as many 16-byte slots with `CQE32`), and `ring_mask = ring_entries - 1`.
+/// The type hands out shared access to the struct ([`Deref`](core::ops::Deref)); the
+/// core changes only its own SQ bookkeeping, so the invariant holds while it lives.
+#[repr(transparent)]
+pub struct Live(io_uring);
+
+impl Live {
+    /// The live ring behind a C `struct io_uring *`, or `None` for NULL, a never set up
+    /// or an exited ring (the checks read only our own struct, never shared memory).
+    ///
+    /// # Safety
+    /// `ring` must be null or point to a `struct io_uring` that is zeroed, exited, or
+    /// set up by this library and unmodified since (liburing's contract with C
+    /// callers), and not otherwise referenced for `'a`.
+    #[inline(always)]
+    pub unsafe fn from_ptr<'a>(ring: *mut io_uring) -> Option<&'a mut Live> {
+        // SAFETY: null-checked by as_mut; readable and unaliased by the caller's contract.
+        let r = unsafe { ring.as_mut() }?;
+        if !has_queues(r) {
+            return None;
+        }
+        // SAFETY: `Live` is repr(transparent) over io_uring, and the queues are mapped.
+        Some(unsafe { &mut *(r as *mut io_uring as *mut Live) })
+    }
+
+    /// Takes ownership of a ring that `setup::queue_init_params` just set up (`None` if
+    /// it is not set up).
+    ///
+    /// # Safety
+    /// `ring` must have been set up by this library and be unmodified since.
+    #[inline]
+    pub unsafe fn new(ring: io_uring) -> Option<Live> {
+        if has_queues(&ring) {
+            Some(Live(ring))
+        } else {
+            None
+        }
+    }
+
+    /// A second handle on the same mapped ring (the split API's completion half).
+    ///
+    /// # Safety
+    /// The two handles must not touch the same ring-struct state (the split halves keep
+    /// to the SQ and CQ side respectively), and the copy must not outlive the original
+    /// or be torn down.
+    #[inline]
+    pub(crate) unsafe fn alias(&self) -> Live {
+        // SAFETY: io_uring is plain data with no Drop; the caller bounds the copy's use.
+        Live(unsafe { core::ptr::read(&self.0) })
+    }
+
+    /// The ring struct, for what changes the mapping itself (teardown, resize, ring fd
+    /// registration).
+    ///
+    /// # Safety
+    /// When the borrow ends the invariant must hold again (or the ring must never be
+    /// used as `Live` again, as after `queue_exit`).
+    #[inline(always)]
+    pub unsafe fn raw_mut(&mut self) -> &mut io_uring {
+        &mut self.0
+    }
+
+    /// Our own SQ bookkeeping (`sqe_head`, `sqe_tail`): plain numbers the core masks
+    /// before every slot access, so no value breaks the invariant.
+    #[inline(always)]
+    pub(crate) fn sq_indices(&mut self) -> (&mut u32, &mut u32) {
+        (&mut self.0.sq.sqe_head, &mut self.0.sq.sqe_tail)
+    }
+
+    /// The flags that select how the ring is entered (`INT_FLAG_*`): not part of the
+    /// invariant, a wrong value only makes the kernel answer with an error.
+    #[inline(always)]
+    pub(crate) fn int_flags_mut(&mut self) -> &mut u8 {
+        &mut self.0.int_flags
+    }
+
+    /// The ring's fd and the fd (or registered index) it is entered through: not part of
+    /// the invariant either (a stale fd is `-EBADF` from the kernel).
+    #[inline(always)]
+    pub(crate) fn fds_mut(&mut self) -> (&mut i32, &mut i32) {
+        (&mut self.0.ring_fd, &mut self.0.enter_ring_fd)
+    }
+
+    /// The kernel's SQ head, relaxed (a stale value only under-reports free space).
+    #[inline(always)]
+    pub(crate) fn sq_khead_relaxed(&self) -> u32 {
+        // SAFETY: Live invariant: khead is the mapped SQ head word.
+        unsafe { read_once(self.0.sq.khead) }
+    }
+
+    /// The kernel's SQ head, acquire (SQPOLL: the kernel thread moves it).
+    #[inline(always)]
+    pub(crate) fn sq_khead_acquire(&self) -> u32 {
+        // SAFETY: Live invariant: khead is the mapped SQ head word.
+        unsafe { load_acquire(self.0.sq.khead) }
+    }
+
+    /// Publishes our SQ tail, release: the SQE stores happen before the kernel sees it.
+    #[inline(always)]
+    pub(crate) fn set_sq_ktail(&self, tail: u32) {
+        // SAFETY: Live invariant: ktail is the mapped SQ tail word, which only we write.
+        unsafe { store_release(self.0.sq.ktail, tail) }
+    }
+
+    /// The SQ ring's flags word (NEED_WAKEUP, CQ_OVERFLOW, TASKRUN), relaxed: a hint to
+    /// enter, after which the kernel does the synchronised work.
+    #[inline(always)]
+    pub(crate) fn sq_kflags(&self) -> u32 {
+        // SAFETY: Live invariant: kflags is the mapped SQ flags word.
+        unsafe { read_once(self.0.sq.kflags) }
+    }
+
+    /// SQEs the kernel dropped as invalid, relaxed.
+    #[inline(always)]
+    pub(crate) fn sq_kdropped(&self) -> u32 {
+        // SAFETY: Live invariant: kdropped is the mapped SQ dropped counter.
+        unsafe { read_once(self.0.sq.kdropped) }
+    }
+
+    /// The CQ head (only we write it), relaxed.
+    #[inline(always)]
+    pub(crate) fn cq_khead(&self) -> u32 {
+        // SAFETY: Live invariant: khead is the mapped CQ head word.
+        unsafe { read_once(self.0.cq.khead) }
+    }
+
+    /// Hands CQ slots before `head` back, release: our CQE reads happen before the
+    /// kernel may overwrite those slots.
+    #[inline(always)]
+    pub(crate) fn set_cq_khead(&self, head: u32) {
+        // SAFETY: Live invariant: khead is the mapped CQ head word, which only we write.
+        unsafe { store_release(self.0.cq.khead, head) }
+    }
+
+    /// The CQ tail, acquire: the kernel's CQE stores are visible before we read them.
+    #[inline(always)]
+    pub(crate) fn cq_ktail(&self) -> u32 {
+        // SAFETY: Live invariant: ktail is the mapped CQ tail word.
+        unsafe { load_acquire(self.0.cq.ktail) }
+    }
+
+    /// Completions the kernel had to drop (no `FEAT_NODROP`), relaxed.
+    #[inline(always)]
+    pub(crate) fn cq_koverflow(&self) -> u32 {
+        // SAFETY: Live invariant: koverflow is the mapped CQ overflow counter.
+        unsafe { read_once(self.0.cq.koverflow) }
+    }
+}
+
+impl core::ops::Deref for Live {
+    type Target = io_uring;
+    #[inline(always)]
+    fn deref(&self) -> &io_uring {
+        &self.0
+    }
+}
+
+/// True when the queues of `r` are mapped (set up and not exited).
+#[inline(always)]
+fn has_queues(r: &io_uring) -> bool {
+    !r.sq.khead.is_null() && !r.sq.sqes.is_null() && !r.cq.khead.is_null() && !r.cq.cqes.is_null()
+}
+
+/// True when `ring` points at a ring whose queues are mapped (set up and not exited).
+///
+/// # Safety
+/// `ring` must be null or point to readable memory of `struct io_uring`'s size.
+#[inline(always)]
+pub unsafe fn is_live(ring: *const io_uring) -> bool {
+    // SAFETY: null-checked by as_ref; readable by the caller's contract.
+    unsafe { ring.as_ref() }.is_some_and(has_queues)
+}
 
 /// Reads a kernel-written ring index with acquire ordering.
 ///
@@ -54,23 +239,6 @@ pub(crate) unsafe fn write_once(p: *mut u32, v: u32) {
     unsafe { (*(p as *const AtomicU32)).store(v, Ordering::Relaxed) }
 }
 
-/// True when `ring` points at a ring whose queues are mapped (set up and not exited).
-///
-/// This is the library's guard against NULL, never-initialised and exited rings; it
-/// reads only our own struct, never shared memory.
-///
-/// # Safety
-/// `ring` must be null or point to readable memory of `struct io_uring`'s size.
-#[inline(always)]
-pub unsafe fn is_live(ring: *const io_uring) -> bool {
-    if ring.is_null() {
-        return false;
-    }
-    // SAFETY: non-null, caller guarantees it is readable.
-    let r = unsafe { &*ring };
-    !r.sq.khead.is_null() && !r.sq.sqes.is_null() && !r.cq.khead.is_null() && !r.cq.cqes.is_null()
-}
-
 /// The `int_flags` bits that go into every `io_uring_enter(2)` call.
 #[inline(always)]
 pub(crate) fn ring_enter_flags(ring: &io_uring) -> u32 {
@@ -87,24 +255,6 @@ pub(crate) fn sqe_shift_from_flags(flags: u32) -> u32 {
 #[inline(always)]
 pub(crate) fn cqe_shift_from_flags(flags: u32) -> u32 {
     (flags & sys::IORING_SETUP_CQE32 != 0) as u32
-}
-
-/// `io_uring_enter(2)` on the ring's enter fd (which is a registered index once the
-/// ring fd is registered), passing a sigmask of the kernel's size.
-///
-/// # Safety
-/// `sig` must be null or point to a sigset.
-#[inline]
-pub(crate) unsafe fn enter(
-    ring: &io_uring,
-    to_submit: u32,
-    min_complete: u32,
-    flags: u32,
-    arg: *const c_void,
-    sz: usize,
-) -> i32 {
-    // SAFETY: forwarded caller contract for `arg`.
-    unsafe { sys::syscall::io_uring_enter(ring.enter_ring_fd as u32, to_submit, min_complete, flags, arg, sz) }
 }
 
 /// `io_uring_register(2)` on `ring`, through the registered ring index when the ring
@@ -149,7 +299,7 @@ pub(crate) mod fake {
     const CQ_FLAGS: usize = 5;
 
     pub(crate) struct FakeRing {
-        pub ring: io_uring,
+        pub ring: super::Live,
         sq_words: Vec<u32>,
         cq_words: Vec<u32>,
         sqes: Vec<io_uring_sqe>,
@@ -163,7 +313,8 @@ pub(crate) mod fake {
             let sqe_slots = (sq_entries << super::sqe_shift_from_flags(flags)) as usize;
             let cqe_slots = (cq_entries << super::cqe_shift_from_flags(flags)) as usize;
             let mut f = Box::new(FakeRing {
-                ring: io_uring::zeroed(),
+                // The pointers are set below, before any use as a live ring.
+                ring: super::Live(io_uring::zeroed()),
                 sq_words: vec![sq_start, sq_start, sq_entries - 1, sq_entries, 0, 0],
                 cq_words: vec![cq_start, cq_start, cq_entries - 1, cq_entries, 0, 0],
                 sqes: vec![io_uring_sqe::default(); sqe_slots],
@@ -171,7 +322,7 @@ pub(crate) mod fake {
             });
             let sw = f.sq_words.as_mut_ptr();
             let cw = f.cq_words.as_mut_ptr();
-            let r = &mut f.ring;
+            let r = &mut f.ring.0;
             // SAFETY: all offsets are within the six-word vectors.
             unsafe {
                 r.sq.khead = sw.add(HEAD);
@@ -189,7 +340,7 @@ pub(crate) mod fake {
             }
             r.sq.sqes = f.sqes.as_mut_ptr();
             r.cq.cqes = f.cqes.as_mut_ptr();
-            let r = &mut f.ring;
+            let r = &mut f.ring.0;
             r.sq.ring_ptr = sw.cast();
             r.cq.ring_ptr = cw.cast();
             r.sq.sqe_head = sq_start;
@@ -264,57 +415,53 @@ pub(crate) mod fake {
 
 #[cfg(test)]
 mod tests {
-    use super::{cq, setup, sq};
+    use super::{cq, queue, setup, sq, Live};
     use crate::sys::{self, io_uring, io_uring_cqe, io_uring_params};
     use core::ptr;
 
     /// NOPs through the core on the real kernel: setup, get_sqe, submit, wait, advance.
     #[test]
     fn nop_round_trip_on_the_kernel() {
-        let mut ring = io_uring::zeroed();
+        let mut raw = io_uring::zeroed();
         let mut p = io_uring_params::default();
         // SAFETY: fresh ring and params, no user buffer.
-        let ret = unsafe { setup::queue_init_params(8, &mut ring, &mut p, ptr::null_mut(), 0) };
+        let ret = unsafe { setup::queue_init_params(8, &mut raw, &mut p, ptr::null_mut(), 0) };
         assert_eq!(ret, 0, "queue_init_params");
-        // SAFETY: just set up.
-        assert!(unsafe { super::is_live(&ring) });
+        // SAFETY: just set up by the library.
+        let mut ring = unsafe { Live::new(raw) }.expect("live after setup");
         assert_eq!((ring.sq.ring_entries, ring.cq.ring_entries), (8, 16));
         for round in 0..50u64 {
             let n = 1 + round % 8;
             for i in 0..n {
-                // SAFETY: live ring.
-                let sqe = unsafe { sq::get_sqe(&mut ring) };
+                let sqe = sq::get_sqe(&mut ring);
                 assert!(!sqe.is_null());
                 // SAFETY: a free slot handed out by get_sqe.
                 let sqe = unsafe { &mut *sqe };
                 crate::prep::rw::nop(sqe);
                 sqe.user_data = round * 100 + i;
             }
-            // SAFETY: live ring.
-            assert_eq!(unsafe { sq::submit_and_wait(&mut ring, n as u32) }, n as i32);
-            // SAFETY: live ring.
-            assert_eq!(unsafe { cq::cq_ready(&ring) }, n as u32);
+            assert_eq!(queue::submit_and_wait(&mut ring, n as u32), n as i32);
+            assert_eq!(cq::cq_ready(&ring), n as u32);
             for i in 0..n {
                 let mut cqe: *mut io_uring_cqe = ptr::null_mut();
-                // SAFETY: live ring.
-                assert_eq!(unsafe { cq::wait_cqe(&mut ring, &mut cqe) }, 0);
+                assert_eq!(queue::wait_cqe(&mut ring, &mut cqe), 0);
                 // SAFETY: wait_cqe returned a ready CQE.
-                let c = unsafe { &*cqe };
+                let c = unsafe { *cqe };
                 assert_eq!((c.user_data, c.res), (round * 100 + i, 0));
-                // SAFETY: live ring, one CQE consumed.
-                unsafe { cq::cq_advance(&mut ring, cq::cqe_nr(c)) };
+                cq::cq_advance(&mut ring, cq::cqe_nr(&c));
             }
         }
         // A timed wait with nothing pending times out.
         let ts = sys::__kernel_timespec { tv_sec: 0, tv_nsec: 5_000_000 };
         let mut cqe: *mut io_uring_cqe = ptr::null_mut();
-        // SAFETY: live ring; ts outlives the call.
-        let ret = unsafe { cq::wait_cqes(&mut ring, &mut cqe, 1, &ts, ptr::null()) };
+        let ret = queue::wait_cqes(&mut ring, &mut cqe, 1, &ts, ptr::null());
         assert_eq!(ret, -sys::errno::ETIME);
         assert!(cqe.is_null());
-        // SAFETY: live ring, torn down once.
-        unsafe { setup::queue_exit(&mut ring) };
-        // SAFETY: a zeroed ring is not live.
-        assert!(!unsafe { super::is_live(&ring) });
+        // SAFETY: torn down once, never used as Live again.
+        let raw = unsafe { ring.raw_mut() };
+        // SAFETY: our ring, set up above.
+        unsafe { setup::queue_exit(raw) };
+        // SAFETY: a torn-down ring is readable and not live.
+        assert!(!unsafe { super::is_live(raw) });
     }
 }

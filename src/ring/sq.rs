@@ -1,23 +1,17 @@
-//! Submission side: hand out SQEs, publish them to the kernel, enter when needed.
+//! Submission side, in ring memory: hand out SQEs and publish them to the kernel. The
+//! decision to enter the kernel lives in [`queue`](super::queue).
 
-use super::{cq, enter, load_acquire, read_once, ring_enter_flags, sqe_shift_from_flags, store_release};
-use crate::sys::{self, errno::*, io_uring, io_uring_sqe};
+use super::{sqe_shift_from_flags, Live};
+use crate::sys::{self, io_uring_sqe};
 use core::ptr;
-use core::sync::atomic::{fence, Ordering};
 
 /// The kernel's SQ head: acquire under SQPOLL (a kernel thread moves it), plain otherwise.
-///
-/// # Safety
-/// `ring` must be live.
 #[inline(always)]
-unsafe fn load_sq_head(ring: &io_uring) -> u32 {
-    // SAFETY: live ring: khead points into the mapped SQ ring.
-    unsafe {
-        if ring.flags & sys::IORING_SETUP_SQPOLL != 0 {
-            load_acquire(ring.sq.khead)
-        } else {
-            read_once(ring.sq.khead)
-        }
+fn load_sq_head(ring: &Live) -> u32 {
+    if ring.flags & sys::IORING_SETUP_SQPOLL != 0 {
+        ring.sq_khead_acquire()
+    } else {
+        ring.sq_khead_relaxed()
     }
 }
 
@@ -35,42 +29,50 @@ fn initialize_sqe(sqe: &mut io_uring_sqe) {
     sqe.__pad2 = [0];
 }
 
+/// The SQE slot of ring index `index` (masked, scaled to 64-byte units on `SQE128`).
+#[inline(always)]
+fn slot(ring: &Live, index: u32) -> *mut io_uring_sqe {
+    let idx = ((index & ring.sq.ring_mask) << sqe_shift_from_flags(ring.flags)) as usize;
+    // SAFETY: Live invariant: idx < ring_entries << shift, the 64-byte slots mapped at
+    // `sqes`, so the offset stays inside that mapping.
+    unsafe { ring.sq.sqes.add(idx) }
+}
+
+/// Hands out the slot at ring index `index` (a free one: the caller checked the room
+/// and moves the tail past it), cleared of stale fields.
+#[inline(always)]
+fn take_slot(ring: &Live, index: u32) -> *mut io_uring_sqe {
+    let p = slot(ring, index);
+    // SAFETY: the slot is in the mapping (see `slot`) and free: it lies past the
+    // kernel's head and at our tail, so neither the kernel nor an earlier caller
+    // references it, and the tail moves past it so it is handed out once.
+    initialize_sqe(unsafe { &mut *p });
+    p
+}
+
 /// `io_uring_get_sqe`: the next free SQE, or null when the SQ is full.
-///
-/// # Safety
-/// `ring` must be live.
 #[inline]
-pub unsafe fn get_sqe(ring: &mut io_uring) -> *mut io_uring_sqe {
-    // SAFETY: live ring.
-    let head = unsafe { load_sq_head(ring) };
+pub fn get_sqe(ring: &mut Live) -> *mut io_uring_sqe {
+    let head = load_sq_head(ring);
     let tail = ring.sq.sqe_tail;
     if tail.wrapping_sub(head) >= ring.sq.ring_entries {
         return ptr::null_mut();
     }
-    let idx = ((tail & ring.sq.ring_mask) << sqe_shift_from_flags(ring.flags)) as usize;
-    // SAFETY: idx < ring_entries << shift, the number of 64-byte slots mapped at `sqes`.
-    let sqe = unsafe { &mut *ring.sq.sqes.add(idx) };
-    ring.sq.sqe_tail = tail.wrapping_add(1);
-    initialize_sqe(sqe);
-    sqe
+    *ring.sq_indices().1 = tail.wrapping_add(1);
+    take_slot(ring, tail)
 }
 
 /// `io_uring_get_sqe128`: a 128-byte SQE on `SQE128` rings, or two adjacent slots on
 /// `SQE_MIXED` rings (padding the ring's last slot with a skipped NOP when the pair would
 /// wrap). Null when there is no room or the ring has neither flag.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn get_sqe128(ring: &mut io_uring) -> *mut io_uring_sqe {
+pub fn get_sqe128(ring: &mut Live) -> *mut io_uring_sqe {
     if ring.flags & sys::IORING_SETUP_SQE128 != 0 {
-        // SAFETY: live ring.
-        return unsafe { get_sqe(ring) };
+        return get_sqe(ring);
     }
     if ring.flags & sys::IORING_SETUP_SQE_MIXED == 0 {
         return ptr::null_mut();
     }
-    // SAFETY: live ring.
-    let head = unsafe { load_sq_head(ring) };
+    let head = load_sq_head(ring);
     let mut tail = ring.sq.sqe_tail;
     let mask = ring.sq.ring_mask;
     let pad = (tail & mask) == mask;
@@ -79,196 +81,49 @@ pub unsafe fn get_sqe128(ring: &mut io_uring) -> *mut io_uring_sqe {
         return ptr::null_mut();
     }
     if pad {
-        // SAFETY: slot index within the ring.
-        let nop = unsafe { &mut *ring.sq.sqes.add((tail & mask) as usize) };
+        // SAFETY: as in take_slot: a free slot of the mapping, ours until published.
+        let nop = unsafe { &mut *slot(ring, tail) };
         *nop = io_uring_sqe::default();
         crate::prep::rw::nop(nop);
         nop.flags = sys::IOSQE_CQE_SKIP_SUCCESS;
         tail = tail.wrapping_add(1);
     }
-    // SAFETY: (tail & mask) < mask here, so both slots of the pair are in the ring.
-    let sqe = unsafe { &mut *ring.sq.sqes.add((tail & mask) as usize) };
-    ring.sq.sqe_tail = tail.wrapping_add(2);
-    initialize_sqe(sqe);
-    sqe
+    // (tail & mask) < mask here, so both slots of the pair are in the ring.
+    *ring.sq_indices().1 = tail.wrapping_add(2);
+    take_slot(ring, tail)
 }
 
 /// Publishes the SQEs handed out since the last flush by moving the kernel-visible tail
 /// (release: the SQE stores must be visible before the tail). Returns how many SQEs the
 /// kernel has not consumed yet.
-///
-/// # Safety
-/// `ring` must be live.
 #[inline]
-pub unsafe fn flush_sq(ring: &mut io_uring) -> u32 {
+pub fn flush_sq(ring: &mut Live) -> u32 {
     let tail = ring.sq.sqe_tail;
     if ring.flags & sys::IORING_SETUP_SQ_REWIND != 0 {
         // The kernel ignores head and tail and takes `to_submit` SQEs from slot 0: hand
         // over the count and start the next batch at slot 0 again (head stays 0).
-        ring.sq.sqe_tail = 0;
+        *ring.sq_indices().1 = 0;
         return tail;
     }
     if ring.sq.sqe_head != tail {
-        ring.sq.sqe_head = tail;
-        // SAFETY: live ring: ktail points into the mapped SQ ring.
-        unsafe { store_release(ring.sq.ktail, tail) };
+        *ring.sq_indices().0 = tail;
+        ring.set_sq_ktail(tail);
     }
-    // SAFETY: live ring. A stale head only over-estimates what is pending; the kernel
-    // copes with that (liburing reads it the same way).
-    tail.wrapping_sub(unsafe { read_once(ring.sq.khead) })
-}
-
-/// True when the kernel must be entered to get `submit` SQEs consumed: always without
-/// SQPOLL, and with SQPOLL only when its thread sleeps (adds `IORING_ENTER_SQ_WAKEUP`).
-///
-/// # Safety
-/// `ring` must be live.
-#[inline]
-pub(crate) unsafe fn sq_ring_needs_enter(ring: &io_uring, submit: u32, flags: &mut u32) -> bool {
-    if submit == 0 {
-        return false;
-    }
-    if ring.flags & sys::IORING_SETUP_SQPOLL == 0 {
-        return true;
-    }
-    // The SQ tail store must be visible to the SQPOLL thread before we read its flags,
-    // or both sides could miss each other (the thread sleeps, we do not wake it).
-    fence(Ordering::SeqCst);
-    // SAFETY: live ring.
-    if unsafe { read_once(ring.sq.kflags) } & sys::IORING_SQ_NEED_WAKEUP != 0 {
-        *flags |= sys::IORING_ENTER_SQ_WAKEUP;
-        return true;
-    }
-    false
-}
-
-/// The shared submit path: enters only when submission or completion needs it.
-///
-/// # Safety
-/// `ring` must be live.
-unsafe fn submit_inner(ring: &mut io_uring, submitted: u32, wait_nr: u32, getevents: bool) -> i32 {
-    // SAFETY: live ring.
-    let cq_needs_enter = getevents || wait_nr != 0 || unsafe { cq::cq_ring_needs_enter(ring) };
-    let mut flags = ring_enter_flags(ring);
-    // SAFETY: live ring.
-    if unsafe { sq_ring_needs_enter(ring, submitted, &mut flags) } || cq_needs_enter {
-        if cq_needs_enter {
-            flags |= sys::IORING_ENTER_GETEVENTS;
-        }
-        // SAFETY: null sigmask.
-        unsafe { enter(ring, submitted, wait_nr, flags, ptr::null(), sys::NSIG_BYTES) }
-    } else {
-        submitted as i32
-    }
-}
-
-/// `io_uring_submit_and_wait`.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn submit_and_wait(ring: &mut io_uring, wait_nr: u32) -> i32 {
-    // SAFETY: live ring.
-    unsafe {
-        let n = flush_sq(ring);
-        submit_inner(ring, n, wait_nr, false)
-    }
-}
-
-/// `io_uring_submit`.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn submit(ring: &mut io_uring) -> i32 {
-    // SAFETY: live ring.
-    unsafe { submit_and_wait(ring, 0) }
-}
-
-/// `io_uring_submit_and_get_events`: submit and always enter to flush completions.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn submit_and_get_events(ring: &mut io_uring) -> i32 {
-    // SAFETY: live ring.
-    unsafe {
-        let n = flush_sq(ring);
-        submit_inner(ring, n, 0, true)
-    }
+    // A stale head only over-estimates what is pending; the kernel copes with that
+    // (liburing reads it the same way).
+    tail.wrapping_sub(ring.sq_khead_relaxed())
 }
 
 /// `io_uring_sq_ready`: SQEs handed out and not yet consumed by the kernel.
-///
-/// # Safety
-/// `ring` must be live.
 #[inline]
-pub unsafe fn sq_ready(ring: &io_uring) -> u32 {
-    // SAFETY: live ring.
-    ring.sq.sqe_tail.wrapping_sub(unsafe { load_sq_head(ring) })
+pub fn sq_ready(ring: &Live) -> u32 {
+    ring.sq.sqe_tail.wrapping_sub(load_sq_head(ring))
 }
 
 /// `io_uring_sq_space_left`.
-///
-/// # Safety
-/// `ring` must be live.
 #[inline]
-pub unsafe fn sq_space_left(ring: &io_uring) -> u32 {
-    // SAFETY: live ring.
-    ring.sq.ring_entries.wrapping_sub(unsafe { sq_ready(ring) })
-}
-
-/// `__io_uring_sqring_wait`: block until the SQPOLL thread frees an SQ slot.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn sqring_wait_enter(ring: &io_uring) -> i32 {
-    let flags = sys::IORING_ENTER_SQ_WAIT | ring_enter_flags(ring);
-    // SAFETY: null argument.
-    unsafe { enter(ring, 0, 0, flags, ptr::null(), sys::NSIG_BYTES) }
-}
-
-/// `io_uring_sqring_wait`: 0 at once without SQPOLL or with free space, else waits.
-///
-/// # Safety
-/// `ring` must be live.
-pub unsafe fn sqring_wait(ring: &io_uring) -> i32 {
-    if ring.flags & sys::IORING_SETUP_SQPOLL == 0 {
-        return 0;
-    }
-    // SAFETY: live ring.
-    unsafe {
-        if sq_space_left(ring) != 0 {
-            return 0;
-        }
-        sqring_wait_enter(ring)
-    }
-}
-
-/// Queues liburing's internal timeout SQE (the wait-with-timeout fallback for kernels
-/// without `IORING_FEAT_EXT_ARG`) and flushes; returns what is pending for submission.
-///
-/// # Safety
-/// `ring` must be live; `ts` must stay valid until the timeout completes.
-pub(crate) unsafe fn submit_timeout(ring: &mut io_uring, wait_nr: u32, ts: *const sys::__kernel_timespec) -> i32 {
-    // SAFETY: live ring.
-    let mut sqe = unsafe { get_sqe(ring) };
-    if sqe.is_null() {
-        // The SQ is full: submit what is there first, as liburing does.
-        // SAFETY: live ring.
-        let ret = unsafe { submit(ring) };
-        if ret < 0 {
-            return ret;
-        }
-        // SAFETY: live ring.
-        sqe = unsafe { get_sqe(ring) };
-        if sqe.is_null() {
-            return -EAGAIN;
-        }
-    }
-    // SAFETY: get_sqe returned a valid slot.
-    let sqe = unsafe { &mut *sqe };
-    crate::prep::rw::prep_rw(sqe, sys::IORING_OP_TIMEOUT, -1, ts as u64, 1, wait_nr as u64);
-    sqe.user_data = sys::LIBURING_UDATA_TIMEOUT;
-    // SAFETY: live ring.
-    unsafe { flush_sq(ring) as i32 }
+pub fn sq_space_left(ring: &Live) -> u32 {
+    ring.sq.ring_entries.wrapping_sub(sq_ready(ring))
 }
 
 #[cfg(test)]
@@ -280,19 +135,16 @@ mod tests {
     fn queue(f: &mut FakeRing, n: u32, next_ud: &mut u64) {
         let shift = sqe_shift_from_flags(f.ring.flags);
         for _ in 0..n {
-            // SAFETY: the fake ring is live (all pointers set).
-            let ready = unsafe { sq_ready(&f.ring) };
+            let ready = sq_ready(&f.ring);
             let tail = f.ring.sq.sqe_tail;
-            // SAFETY: the fake ring is live (all pointers set).
-            let sqe = unsafe { get_sqe(&mut f.ring) };
+            let sqe = get_sqe(&mut f.ring);
             assert!(!sqe.is_null(), "get_sqe failed with {ready} queued");
             assert_eq!(f.sqe_slot(sqe), ((tail & f.ring.sq.ring_mask) << shift) as usize);
             assert_eq!(f.ring.sq.sqe_tail, tail.wrapping_add(1));
             // SAFETY: a free slot.
             unsafe { (*sqe).user_data = *next_ud };
             *next_ud += 1;
-            // SAFETY: live fake ring.
-            assert_eq!(unsafe { sq_ready(&f.ring) }, ready + 1);
+            assert_eq!(sq_ready(&f.ring), ready + 1);
         }
     }
 
@@ -305,40 +157,30 @@ mod tests {
                 for round in 0..64u32 {
                     let n = 1 + round % 8;
                     queue(&mut f, n, &mut next_ud);
-                    // SAFETY: live fake ring.
-                    unsafe {
-                        assert_eq!(sq_space_left(&f.ring), 8 - n);
-                        if n == 8 {
-                            assert!(get_sqe(&mut f.ring).is_null(), "get_sqe on a full SQ");
-                            assert!(get_sqe128(&mut f.ring).is_null() || flags == 0);
-                        }
+                    assert_eq!(sq_space_left(&f.ring), 8 - n);
+                    if n == 8 {
+                        assert!(get_sqe(&mut f.ring).is_null(), "get_sqe on a full SQ");
+                        assert!(get_sqe128(&mut f.ring).is_null() || flags == 0);
                     }
                     let khead = f.sq_khead();
-                    // SAFETY: live fake ring.
-                    let pending = unsafe { flush_sq(&mut f.ring) };
+                    let pending = flush_sq(&mut f.ring);
                     assert_eq!(pending, n, "flush_sq pending");
                     assert_eq!(f.sq_ktail(), khead.wrapping_add(n), "ktail published");
                     assert_eq!(f.ring.sq.sqe_head, f.ring.sq.sqe_tail);
                     // The kernel takes them in two steps; the counters follow.
                     let first = (n as usize).div_ceil(2);
                     let mut got = f.kernel_consume_sq(first);
-                    // SAFETY: live fake ring.
-                    unsafe {
-                        assert_eq!(sq_ready(&f.ring), n - first as u32);
-                        assert_eq!(sq_space_left(&f.ring), 8 - (n - first as u32));
-                        // Nothing new: flush republishes nothing, reports what is left.
-                        assert_eq!(flush_sq(&mut f.ring), n - first as u32);
-                    }
+                    assert_eq!(sq_ready(&f.ring), n - first as u32);
+                    assert_eq!(sq_space_left(&f.ring), 8 - (n - first as u32));
+                    // Nothing new: flush republishes nothing, reports what is left.
+                    assert_eq!(flush_sq(&mut f.ring), n - first as u32);
                     got.extend(f.kernel_consume_sq(usize::MAX));
                     for (_, ud) in got {
                         assert_eq!(ud, want_ud, "SQE order");
                         want_ud += 1;
                     }
-                    // SAFETY: live fake ring.
-                    unsafe {
-                        assert_eq!(sq_ready(&f.ring), 0);
-                        assert_eq!(flush_sq(&mut f.ring), 0);
-                    }
+                    assert_eq!(sq_ready(&f.ring), 0);
+                    assert_eq!(flush_sq(&mut f.ring), 0);
                 }
                 assert_eq!(want_ud, next_ud);
                 // 64 rounds moved the indices well past 2^32.
@@ -354,19 +196,13 @@ mod tests {
         let mut ud = 0;
         queue(&mut f, 4, &mut ud);
         assert_eq!(f.ring.sq.sqe_tail, 2);
-        // SAFETY: live fake ring.
-        unsafe {
-            assert!(get_sqe(&mut f.ring).is_null());
-            assert_eq!(sq_space_left(&f.ring), 0);
-            assert_eq!(flush_sq(&mut f.ring), 4);
-        }
+        assert!(get_sqe(&mut f.ring).is_null());
+        assert_eq!(sq_space_left(&f.ring), 0);
+        assert_eq!(flush_sq(&mut f.ring), 4);
         f.kernel_consume_sq(1);
-        // SAFETY: live fake ring.
-        unsafe {
-            assert_eq!(sq_space_left(&f.ring), 1);
-            assert!(!get_sqe(&mut f.ring).is_null());
-            assert!(get_sqe(&mut f.ring).is_null());
-        }
+        assert_eq!(sq_space_left(&f.ring), 1);
+        assert!(!get_sqe(&mut f.ring).is_null());
+        assert!(get_sqe(&mut f.ring).is_null());
     }
 
     #[test]
@@ -420,20 +256,16 @@ mod tests {
         let got = f.kernel_consume_sq(usize::MAX);
         assert_eq!(got.iter().map(|g| g.0).collect::<std::vec::Vec<_>>(), [3, 0, 2]);
         // In the middle of the ring no padding is needed.
-        // SAFETY: live fake ring.
-        unsafe {
-            assert_eq!(f.ring.sq.sqe_tail & 3, 3);
-            let one = get_sqe(&mut f.ring);
-            assert_eq!(f.sqe_slot(one), 3);
-            let tail = f.ring.sq.sqe_tail;
-            let big = get_sqe128(&mut f.ring);
-            assert_eq!(f.sqe_slot(big), (tail & 3) as usize);
-            assert_eq!(f.ring.sq.sqe_tail, tail.wrapping_add(2));
-        }
+        assert_eq!(f.ring.sq.sqe_tail & 3, 3);
+        let one = get_sqe(&mut f.ring);
+        assert_eq!(f.sqe_slot(one), 3);
+        let tail = f.ring.sq.sqe_tail;
+        let big = get_sqe128(&mut f.ring);
+        assert_eq!(f.sqe_slot(big), (tail & 3) as usize);
+        assert_eq!(f.ring.sq.sqe_tail, tail.wrapping_add(2));
         // A plain ring has no 128-byte SQEs.
         let mut plain = FakeRing::new(4, 8, 0, 0, 0);
-        // SAFETY: live fake ring.
-        assert!(unsafe { get_sqe128(&mut plain.ring) }.is_null());
+        assert!(get_sqe128(&mut plain.ring).is_null());
     }
 
     #[test]
@@ -445,19 +277,16 @@ mod tests {
             let n = 1 + round % 8;
             let mut ud = 0;
             queue(&mut f, n, &mut ud);
-            // SAFETY: live fake ring.
-            unsafe {
-                assert_eq!(sq_ready(&f.ring), n);
-                assert_eq!(flush_sq(&mut f.ring), n, "round {round}");
-                assert_eq!(f.ring.sq.sqe_tail, 0, "tail not rewound");
-                assert_eq!((f.sq_khead(), f.sq_ktail()), (0, 0), "kernel indices touched");
-                assert_eq!(sq_ready(&f.ring), 0);
-                assert_eq!(flush_sq(&mut f.ring), 0);
-                // The next SQE is slot 0 again.
-                let sqe = get_sqe(&mut f.ring);
-                assert_eq!(f.sqe_slot(sqe), 0);
-                f.ring.sq.sqe_tail = 0;
-            }
+            assert_eq!(sq_ready(&f.ring), n);
+            assert_eq!(flush_sq(&mut f.ring), n, "round {round}");
+            assert_eq!(f.ring.sq.sqe_tail, 0, "tail not rewound");
+            assert_eq!((f.sq_khead(), f.sq_ktail()), (0, 0), "kernel indices touched");
+            assert_eq!(sq_ready(&f.ring), 0);
+            assert_eq!(flush_sq(&mut f.ring), 0);
+            // The next SQE is slot 0 again.
+            let sqe = get_sqe(&mut f.ring);
+            assert_eq!(f.sqe_slot(sqe), 0);
+            *f.ring.sq_indices().1 = 0;
         }
     }
 }
