@@ -14,7 +14,7 @@
 /* Every ring call must refuse `ring` (NULL, zeroed, or exited). */
 static void refuse_all(struct io_uring *ring, const char *what)
 {
-	struct io_uring_cqe *cqe = (void *)1, *cqes[4];
+	struct io_uring_cqe *cqe = (void *)1, *cqes[4] = { NULL };
 	struct __kernel_timespec ts = { 0, 1000000 };
 	unsigned avail = 5;
 	sigset_t mask;
