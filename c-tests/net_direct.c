@@ -42,6 +42,7 @@ static void xfer(struct io_uring *ring, int from, int from_fixed, int to, unsign
 		io_uring_prep_recv(sqe, to, in + got, sizeof(in) - got, 0);
 		c = run_fixed(ring, sqe, UD_RECV);
 		CHECK(c.res > 0, "recv on slot %d: %d", to, c.res);
+		T_KERNEL_WROTE(in + got, c.res);
 		got += (size_t)c.res;
 	}
 	CHECK(t_check(in, sizeof(in), seed) == 0, "data via slot %d corrupted", to);

@@ -51,6 +51,9 @@ static int recv_checked(struct io_uring *ring, int fd, void *buf, size_t len,
 	io_uring_prep_recvmsg(sqe, fd, &msg, (unsigned)flags);
 	c = t_run(ring, sqe, UD_RECV);
 	CHECK(c.res >= 0, "recvmsg: %s", strerror(-c.res));
+	T_KERNEL_WROTE(&src, msg.msg_namelen);
+	T_KERNEL_WROTE(ctl.buf, msg.msg_controllen);
+	T_KERNEL_WROTE(buf, (size_t)c.res < len ? (size_t)c.res : len); /* res may exceed len (MSG_TRUNC) */
 	CHECK(msg.msg_namelen == sizeof(src), "namelen %u", msg.msg_namelen);
 	CHECK(src.sin_family == AF_INET && src.sin_port == from->sin_port &&
 		      src.sin_addr.s_addr == from->sin_addr.s_addr,
@@ -155,6 +158,9 @@ static void test_scm_rights(struct io_uring *ring)
 	io_uring_prep_recvmsg(sqe, sv[1], &rmsg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
 	c = t_run(ring, sqe, UD_RECV);
 	CHECK(c.res == sizeof(a) + sizeof(b), "recvmsg: %d", c.res);
+	T_KERNEL_WROTE(ra, sizeof(a));
+	T_KERNEL_WROTE(rb, sizeof(b));
+	T_KERNEL_WROTE(rmsg.msg_control, rmsg.msg_controllen);
 	CHECK(memcmp(ra, a, sizeof(a)) == 0 && memcmp(rb, b, sizeof(b)) == 0,
 	      "scatter/gather data mismatch");
 	for (cm = CMSG_FIRSTHDR(&rmsg); cm; cm = CMSG_NXTHDR(&rmsg, cm))

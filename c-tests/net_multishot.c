@@ -149,6 +149,7 @@ static void test_recv_multishot(struct io_uring *ring)
 			      cqes % RB_ENTRIES);
 			CHECK(c.res <= RB_BUFSZ && got + (size_t)c.res <= sizeof(in), "res %d too big",
 			      c.res);
+			T_KERNEL_WROTE(t_bufring_buf(&br, bid), c.res);
 			memcpy(in + got, t_bufring_buf(&br, bid), (size_t)c.res);
 			got += (size_t)c.res;
 			cqes++;
@@ -235,6 +236,7 @@ static void test_recvmsg_multishot(struct io_uring *ring)
 		bid = c.flags >> IORING_CQE_BUFFER_SHIFT;
 		CHECK(bid < 16, "buffer id %u", bid);
 		buf = t_bufring_buf(&br, bid);
+		T_KERNEL_WROTE(buf, c.res);
 
 		o = io_uring_recvmsg_validate(buf, c.res, &msg);
 		CHECK(o == (void *)buf, "validate rejected a good buffer (res %d)", c.res);

@@ -93,6 +93,7 @@ int main(void)
 	CHECK(ret == 1, "eventfd became readable: %d", ret);
 	struct io_uring_cqe *cqe;
 	CHECK(io_uring_wait_cqe(&ring, &cqe) == 0 && cqe->user_data == 41 && cqe->res == 5, "read cqe");
+	T_KERNEL_WROTE(rbuf, cqe->res);
 	CHECK(memcmp(rbuf, "hello", 5) == 0, "read data");
 	io_uring_cqe_seen(&ring, cqe);
 	v = drain(efd);

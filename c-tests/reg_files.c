@@ -59,6 +59,7 @@ static void expect_slot(int slot, unsigned seed)
 	int ret = read_slot(slot, buf);
 
 	CHECK(ret == 64, "read slot %d: %d", slot, ret);
+	T_KERNEL_WROTE(buf, ret);
 	CHECK(t_check(buf, 64, seed) == 0, "data of slot %d", slot);
 }
 
@@ -100,6 +101,11 @@ static void rlimit_retry(void)
 	CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0, "getrlimit");
 	if (old.rlim_max != RLIM_INFINITY && old.rlim_max < 600) {
 		t_skip_case("rlimit_retry", "hard RLIMIT_NOFILE below 600");
+		return;
+	}
+	if (T_UNDER_VALGRIND()) {
+		/* valgrind keeps RLIMIT_NOFILE to itself: the kernel never sees a lowered limit */
+		t_skip_case("rlimit_retry", "valgrind emulates RLIMIT_NOFILE");
 		return;
 	}
 	low = old;
