@@ -4,6 +4,10 @@
 //! Workloads:
 //! - `nop32`: batches of 32 NOPs: push 32, `submit_and_wait(32)`, reap 32.
 //! - `read4k`: batches of 32 reads of 4 KiB from a page-cached temporary file.
+//! - `recv-ms`: one multishot receive into a provided-buffer ring on a Unix datagram
+//!   socket; each batch sends 32 datagrams of 64 bytes (one `sendmmsg`), then reaps the
+//!   32 completions, reads each buffer and gives it back (io_urine: `BufRing` with
+//!   `completions()`; io-uring: a hand-registered buffer ring, as its users do).
 //!
 //! Each round times a fixed number of batches; rounds alternate between the two
 //! libraries (which one goes first alternates too). The report gives the median time
@@ -23,6 +27,27 @@ const BATCH: usize = 32;
 const ENTRIES: u32 = 256;
 const BLOCK: usize = 4096;
 const FILE_BLOCKS: usize = 256; // 1 MiB
+const MSG: usize = 64;
+const RB_ENTRIES: u16 = 256;
+const RB_LEN: u32 = 256;
+const BGID: u16 = 3;
+const RECV_UD: u64 = 1 << 40;
+
+/// Sends one batch of BATCH datagrams of MSG bytes (the batch number in the first 8).
+fn send_batch(tx: i32, b: usize) {
+    let mut data = [[0u8; MSG]; BATCH];
+    let mut iov: [libc::iovec; BATCH] = unsafe { std::mem::zeroed() };
+    let mut msgs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
+    for i in 0..BATCH {
+        data[i][..8].copy_from_slice(&((b * BATCH + i) as u64).to_le_bytes());
+        iov[i] = libc::iovec { iov_base: data[i].as_mut_ptr().cast(), iov_len: MSG };
+        msgs[i].msg_hdr.msg_iov = &mut iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    // SAFETY: BATCH message headers, each naming one live iovec over `data`.
+    let n = unsafe { libc::sendmmsg(tx, msgs.as_mut_ptr(), BATCH as u32, 0) };
+    assert_eq!(n, BATCH as i32, "sendmmsg");
+}
 
 /// A page-aligned 4 KiB buffer (both libraries read into identically aligned memory).
 #[derive(Clone, Copy)]
@@ -34,11 +59,14 @@ trait Lib {
     const NAME: &'static str;
     fn nop_batches(&mut self, batches: usize) -> u64;
     fn read_batches(&mut self, fd: i32, bufs: &mut [Page], batches: usize) -> u64;
+    fn recv_batches(&mut self, tx: i32, rx: i32, batches: usize) -> u64;
 }
 
 struct Urine {
     ring: io_urine::IoUring,
     cqes: [io_urine::Cqe; BATCH],
+    bufs: io_urine::BufRing,
+    armed: bool,
 }
 
 impl Lib for Urine {
@@ -49,7 +77,7 @@ impl Lib for Urine {
         for b in 0..batches {
             for i in 0..BATCH {
                 let op = io_urine::ops::Nop::new().user_data((b * BATCH + i) as u64);
-                self.ring.push(&op).expect("sq full");
+                self.ring.push(op).expect("sq full");
             }
             self.ring.submit_and_wait(BATCH as u32).expect("submit");
             let n = self.ring.copy_cqes(&mut self.cqes, BATCH as u32).expect("reap");
@@ -70,7 +98,7 @@ impl Lib for Urine {
                 let op = unsafe { io_urine::ops::Read::new(fd, buf.0.as_mut_ptr(), BLOCK as u32) }
                     .offset(off)
                     .user_data(i as u64);
-                self.ring.push(&op).expect("sq full");
+                self.ring.push(op).expect("sq full");
             }
             self.ring.submit_and_wait(BATCH as u32).expect("submit");
             let n = self.ring.copy_cqes(&mut self.cqes, BATCH as u32).expect("reap");
@@ -82,10 +110,86 @@ impl Lib for Urine {
         }
         sum
     }
+
+    fn recv_batches(&mut self, tx: i32, rx: i32, batches: usize) -> u64 {
+        let mut sum = 0u64;
+        for b in 0..batches {
+            if !self.armed {
+                let op = io_urine::ops::Recv::buffer_select(rx, BGID).multishot(true).user_data(RECV_UD);
+                self.ring.push(op).expect("sq full");
+                self.armed = true;
+            }
+            send_batch(tx, b);
+            let mut got = 0;
+            self.ring.submit_and_wait(BATCH as u32).expect("submit");
+            while got < BATCH {
+                for mut c in self.ring.completions() {
+                    let buf = self.bufs.take(&mut c).expect("a provided buffer");
+                    sum = sum.wrapping_add(self.bufs.data(&buf)[0] as u64);
+                    self.bufs.recycle(buf);
+                    self.armed &= c.more();
+                    got += 1;
+                }
+                if got < BATCH {
+                    self.ring.submit_and_wait(1).expect("wait");
+                }
+            }
+        }
+        sum
+    }
 }
 
 struct Tokio {
     ring: io_uring::IoUring,
+    /// The hand-registered buffer ring: entries, buffers, our tail.
+    br: *mut io_uring::types::BufRingEntry,
+    bufs: Vec<u8>,
+    tail: u16,
+    armed: bool,
+}
+
+impl Tokio {
+    fn new() -> Self {
+        let ring = io_uring::IoUring::new(ENTRIES).expect("io-uring ring");
+        let len = RB_ENTRIES as usize * std::mem::size_of::<io_uring::types::BufRingEntry>();
+        // SAFETY: a fresh anonymous mapping for the buffer ring (page aligned).
+        let br = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(br, libc::MAP_FAILED);
+        let br = br.cast::<io_uring::types::BufRingEntry>();
+        // SAFETY: `br` is a mapping of RB_ENTRIES entries that lives as long as the ring.
+        unsafe { ring.submitter().register_buf_ring_with_flags(br as u64, RB_ENTRIES, BGID, 0) }
+            .expect("register buf ring");
+        let mut t = Tokio { ring, br, bufs: vec![0u8; RB_ENTRIES as usize * RB_LEN as usize], tail: 0, armed: false };
+        for bid in 0..RB_ENTRIES {
+            t.recycle(bid);
+        }
+        t
+    }
+
+    /// Puts buffer `bid` at the tail and publishes it (one release store per buffer).
+    fn recycle(&mut self, bid: u16) {
+        let addr = self.bufs.as_ptr() as u64 + bid as u64 * RB_LEN as u64;
+        // SAFETY: the slot is within the RB_ENTRIES-entry mapping; the kernel reads it
+        // only after the tail store below.
+        unsafe {
+            let e = &mut *self.br.add((self.tail & (RB_ENTRIES - 1)) as usize);
+            e.set_addr(addr);
+            e.set_len(RB_LEN);
+            e.set_bid(bid);
+            self.tail = self.tail.wrapping_add(1);
+            let tail = io_uring::types::BufRingEntry::tail(self.br) as *const std::sync::atomic::AtomicU16;
+            (*tail).store(self.tail, std::sync::atomic::Ordering::Release);
+        }
+    }
 }
 
 impl Lib for Tokio {
@@ -136,6 +240,43 @@ impl Lib for Tokio {
                 n += 1;
             }
             assert_eq!(n, BATCH);
+        }
+        sum
+    }
+
+    fn recv_batches(&mut self, tx: i32, rx: i32, batches: usize) -> u64 {
+        let mut sum = 0u64;
+        for b in 0..batches {
+            if !self.armed {
+                let e = io_uring::opcode::RecvMulti::new(io_uring::types::Fd(rx), BGID).build().user_data(RECV_UD);
+                // SAFETY: the multishot receive names only the buffer group.
+                unsafe { self.ring.submission().push(&e) }.expect("sq full");
+                self.armed = true;
+            }
+            send_batch(tx, b);
+            let mut got = 0;
+            self.ring.submit_and_wait(BATCH).expect("submit");
+            while got < BATCH {
+                let done: Vec<(u16, bool)> = self
+                    .ring
+                    .completion()
+                    .map(|c| {
+                        (
+                            io_uring::cqueue::buffer_select(c.flags()).expect("a buffer"),
+                            io_uring::cqueue::more(c.flags()),
+                        )
+                    })
+                    .collect();
+                for (bid, more) in done {
+                    sum = sum.wrapping_add(self.bufs[bid as usize * RB_LEN as usize] as u64);
+                    self.recycle(bid);
+                    self.armed &= more;
+                    got += 1;
+                }
+                if got < BATCH {
+                    self.ring.submit_and_wait(1).expect("wait");
+                }
+            }
         }
         sum
     }
@@ -208,11 +349,22 @@ fn main() {
         std::env::var("IO_URINE_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 3 } else { 61 });
     let batches = if quick { 50 } else { 2000 };
 
-    let mut urine = Urine {
-        ring: io_urine::IoUring::new(ENTRIES).expect("io_urine ring"),
-        cqes: [io_urine::Cqe::default(); BATCH],
+    let ring = io_urine::IoUring::new(ENTRIES).expect("io_urine ring");
+    let bufs = io_urine::BufRing::new(&ring, BGID, RB_ENTRIES, RB_LEN).expect("BufRing");
+    let mut urine = Urine { ring, cqes: [io_urine::Cqe::default(); BATCH], bufs, armed: false };
+    let mut tokio = Tokio::new();
+    // One datagram socket pair per library (a multishot receive stays armed on it).
+    let pair = || {
+        let mut sv = [0i32; 2];
+        // SAFETY: `sv` has room for the two descriptors.
+        assert_eq!(
+            unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0, sv.as_mut_ptr()) },
+            0
+        );
+        (sv[0], sv[1])
     };
-    let mut tokio = Tokio { ring: io_uring::IoUring::new(ENTRIES).expect("io-uring ring") };
+    let (tx_u, rx_u) = pair();
+    let (tx_t, rx_t) = pair();
 
     // A page-cached 1 MiB file with known contents.
     let path = std::env::temp_dir().join(format!("io_urine_bench_{}", std::process::id()));
@@ -249,13 +401,22 @@ fn main() {
         |u| u.read_batches(fd, &mut bufs_u, batches),
         |t| t.read_batches(fd, &mut bufs_t, batches),
     );
+    let recv = compare(
+        "recv-ms",
+        rounds,
+        batches * BATCH,
+        &mut urine,
+        &mut tokio,
+        |u| u.recv_batches(tx_u, rx_u, batches),
+        |t| t.recv_batches(tx_t, rx_t, batches),
+    );
     // The data read must be the file's.
     assert!(bufs_u.iter().all(|b| b.0[..] == block[..]));
     assert!(bufs_t.iter().all(|b| b.0[..] == block[..]));
     let _ = (Urine::NAME, Tokio::NAME);
     println!("ratio = median over round pairs of io-uring time / io_urine time (>= 1.00: io_urine at least as fast)");
     if !quick {
-        for (name, r) in [("nop32", nop), ("read4k", read)] {
+        for (name, r) in [("nop32", nop), ("read4k", read), ("recv-ms", recv)] {
             if r < 1.0 {
                 println!("NOTE: {name}: io_urine slower than io-uring ({r:.3})");
             }

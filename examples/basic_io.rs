@@ -11,9 +11,7 @@ use std::ffi::CString;
 /// Submits what is queued and waits for exactly one completion.
 fn complete_one(ring: &mut IoUring) -> Result<Cqe, Box<dyn Error>> {
     ring.submit_and_wait(1)?;
-    let cqe = ring.wait_cqe()?;
-    ring.cqe_seen();
-    Ok(cqe)
+    Ok(ring.wait_cqe()?.cqe())
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -27,33 +25,33 @@ fn main() -> Result<(), Box<dyn Error>> {
         .flags(libc_flags::O_CREAT | libc_flags::O_RDWR | libc_flags::O_CLOEXEC)
         .mode(0o644)
         .user_data(1);
-    ring.push(&open)?;
+    ring.push(open)?;
     let fd = complete_one(&mut ring)?.result()? as i32;
     println!("opened {} as fd {fd}", path.display());
 
     // write(2) at offset 0, then fsync(2).
     let text = b"io_urine: liburing in pure Rust\n".repeat(100);
     // SAFETY: `text` outlives the write (we wait for its completion).
-    ring.push(&unsafe { ops::Write::new(fd, text.as_ptr(), text.len() as u32) }.offset(0).user_data(2))?;
+    ring.push(unsafe { ops::Write::new(fd, text.as_ptr(), text.len() as u32) }.offset(0).user_data(2))?;
     let written = complete_one(&mut ring)?.result()?;
     println!("wrote {written} bytes");
-    ring.push(&ops::Fsync::new(fd).user_data(3))?;
+    ring.push(ops::Fsync::new(fd).user_data(3))?;
     complete_one(&mut ring)?.result()?;
     println!("fsync done");
 
     // read(2) it back.
     let mut back = vec![0u8; text.len()];
     // SAFETY: `back` is not touched until the read has completed.
-    ring.push(&unsafe { ops::Read::new(fd, back.as_mut_ptr(), back.len() as u32) }.offset(0).user_data(4))?;
+    ring.push(unsafe { ops::Read::new(fd, back.as_mut_ptr(), back.len() as u32) }.offset(0).user_data(4))?;
     let read = complete_one(&mut ring)?.result()?;
     assert_eq!(back, text, "read back what was written");
     println!("read {read} bytes back, contents match");
 
     // close(2) and unlink(2).
-    ring.push(&ops::Close::new(fd).user_data(5))?;
+    ring.push(ops::Close::new(fd).user_data(5))?;
     complete_one(&mut ring)?.result()?;
     // SAFETY: `cpath` outlives the operation.
-    ring.push(&unsafe { ops::UnlinkAt::new(AT_FDCWD, cpath.as_ptr()) }.user_data(6))?;
+    ring.push(unsafe { ops::UnlinkAt::new(AT_FDCWD, cpath.as_ptr()) }.user_data(6))?;
     complete_one(&mut ring)?.result()?;
     assert!(!path.exists());
     println!("closed and unlinked; done");

@@ -33,9 +33,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut back = [0u8; 26];
     // SAFETY: `msg` and `back` outlive the chain (we wait for all three completions).
     unsafe {
-        ring.push(&ops::Write::new(fd, msg.as_ptr(), msg.len() as u32).user_data(1).link())?;
-        ring.push(&ops::Fsync::new(fd).user_data(2).link())?;
-        ring.push(&ops::Read::new(fd, back.as_mut_ptr(), back.len() as u32).user_data(3))?;
+        ring.push(ops::Write::new(fd, msg.as_ptr(), msg.len() as u32).user_data(1).link())?;
+        ring.push(ops::Fsync::new(fd).user_data(2).link())?;
+        ring.push(ops::Read::new(fd, back.as_mut_ptr(), back.len() as u32).user_data(3))?;
     }
     for c in collect(&mut ring, 3)? {
         println!("chain step {}: {:?}", c.user_data(), c.result());
@@ -46,8 +46,8 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // 2. A chain whose head fails: the linked fsync is cancelled, never run.
     // SAFETY: `msg` outlives the operation.
-    unsafe { ring.push(&ops::Write::new(-1, msg.as_ptr(), 4).user_data(4).link())? };
-    ring.push(&ops::Fsync::new(fd).user_data(5))?;
+    unsafe { ring.push(ops::Write::new(-1, msg.as_ptr(), 4).user_data(4).link())? };
+    ring.push(ops::Fsync::new(fd).user_data(5))?;
     let c = collect(&mut ring, 2)?;
     println!("broken chain: head {:?}, linked fsync {:?}", c[0].result(), c[1].result());
     assert!(c[1].result().is_err());
@@ -65,8 +65,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let t = Instant::now();
     // SAFETY: `buf` and `ts` outlive both operations.
     unsafe {
-        ring.push(&ops::Read::new(r.as_raw_fd(), buf.as_mut_ptr(), 16).user_data(6).link())?;
-        ring.push(&ops::LinkTimeout::new(&ts).user_data(7))?;
+        ring.push(ops::Read::new(r.as_raw_fd(), buf.as_mut_ptr(), 16).user_data(6).link())?;
+        ring.push(ops::LinkTimeout::new(ts).user_data(7))?;
     }
     let c = collect(&mut ring, 2)?;
     println!(

@@ -40,8 +40,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         unsafe {
             let w = ops::WriteFixed::new(fd, src.as_ptr().add(off as usize), len as u32, 0).offset(off);
             let r = ops::ReadFixed::new(fd, dst.as_mut_ptr().add(off as usize), len as u32, 1).offset(off);
-            ring.push(&w.user_data(1).link())?;
-            ring.push(&r.user_data(2))?;
+            ring.push(w.user_data(1).link())?;
+            ring.push(r.user_data(2))?;
         }
         ring.submit_and_wait(2)?;
         let mut cqes = [Cqe::default(); 2];

@@ -5,7 +5,7 @@
  *   tcp-echo [-p port] [-n conns] [-6] [-b bufsize] [-e entries]
  *
  * One multishot accept takes every connection; each connection has one multishot recv
- * that picks buffers from a provided-buffer ring (io_uring_setup_buf_ring); what arrives
+ * that picks buffers from a provided-buffer ring (io_uring_register_buf_ring); what arrives
  * is sent back from that same buffer, which goes back into the ring once the send has
  * completed. Sends on a connection are kept in order (one in flight, the rest queued)
  * and short sends are continued. Multishot requests that end (e.g. the ring ran out of
@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -49,6 +50,7 @@ struct conn {
 
 static struct io_uring ring;
 static struct io_uring_buf_ring *br;
+static size_t br_size;
 static unsigned char *bufmem;
 static unsigned *buflen;	/* bytes held by each buffer id */
 static unsigned entries = 256, bufsz = 4096;
@@ -311,7 +313,7 @@ int main(int argc, char *argv[])
 		a->sin_port = htons((unsigned short)port);
 		slen = sizeof(*a);
 	}
-	if (bind(lfd, (struct sockaddr *)&ss, slen) || listen(lfd, 512)) {
+	if (bind(lfd, (struct sockaddr *)&ss, slen) || listen(lfd, 4096)) {
 		perror("bind/listen");
 		return 1;
 	}
@@ -328,9 +330,24 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "io_uring_queue_init: %s\n", strerror(-ret));
 		return 1;
 	}
-	br = io_uring_setup_buf_ring(&ring, entries, BGID, 0, &ret);
-	if (!br) {
-		fprintf(stderr, "io_uring_setup_buf_ring: %s\n", strerror(-ret));
+	/* Registered by hand (not io_uring_setup_buf_ring) so the same source also builds
+	 * against liburing 2.3, the baseline tests/tcp10k-test compares with. */
+	br_size = (size_t)entries * sizeof(struct io_uring_buf);
+	br = mmap(NULL, br_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (br == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	io_uring_buf_ring_init(br);
+	{
+		struct io_uring_buf_reg reg = {
+			.ring_addr = (unsigned long)br, .ring_entries = entries, .bgid = BGID,
+		};
+
+		ret = io_uring_register_buf_ring(&ring, &reg, 0);
+	}
+	if (ret < 0) {
+		fprintf(stderr, "io_uring_register_buf_ring: %s\n", strerror(-ret));
 		return 1;
 	}
 	bufmem = malloc((size_t)entries * bufsz);
@@ -365,7 +382,8 @@ int main(int argc, char *argv[])
 	}
 
 	printf("tcp-echo: served %llu connections, echoed %llu bytes\n", served, total_bytes);
-	io_uring_free_buf_ring(&ring, br, entries, BGID);
+	io_uring_unregister_buf_ring(&ring, BGID);
+	munmap(br, br_size);
 	io_uring_queue_exit(&ring);
 	close(lfd);
 	free(bufmem);

@@ -1,14 +1,16 @@
 //! A TCP echo server on loopback built on io_urine's safe API: one multishot accept,
 //! one multishot receive per connection into a provided-buffer ring (`BufRing`), and
-//! owned-buffer sends, all driven by one ring on one thread.
+//! owned-buffer sends, all driven by one ring on one thread. No `unsafe`.
 //!
-//! The example starts its own clients (threads with std `TcpStream`s) that each send
-//! a few messages and check the echoes; the server exits once that many clients have
-//! come and gone.
+//! Run: `cargo run --example tcp_echo [CLIENTS]` (default 32) starts its own clients
+//! (threads with std `TcpStream`s) that each send a few messages and check the echoes;
+//! the server exits once that many clients have come and gone.
 //!
-//! Run: `cargo run --example tcp_echo [CLIENTS]` (default 32).
+//! `cargo run --release --example tcp_echo serve N [ENTRIES BUFLEN]` is the server alone
+//! (as examples/tcp-echo.c): it prints "tcp_echo: listening on port P" and exits after N
+//! connections were served and closed (tests/tcp10k-test drives it with 10,000).
 
-use io_urine::{ops, BufRing, Cqe, IoUring, OwnedOp};
+use io_urine::{ops, BufRing, Completion, IoUring, OwnedOp};
 use std::error::Error;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -39,31 +41,30 @@ fn client(port: u16, id: usize) -> Result<(), String> {
     Ok(())
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
-    let clients: usize = match std::env::args().nth(1) {
-        Some(a) => a.parse()?,
-        None => 32,
-    };
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    let port = listener.local_addr()?.port();
-    println!("echo server on 127.0.0.1:{port}, serving {clients} clients");
+/// What the server did.
+struct Served {
+    accepted: usize,
+    echoed: usize,
+}
 
-    let mut ring = IoUring::with_entries(256, 1024)?;
-    let mut bufs = BufRing::new(&ring, BGID, 256, 2048)?;
+/// Serves `clients` connections on `listener` (then returns), echoing everything.
+fn serve(listener: &TcpListener, clients: usize, entries: u16, buf_len: u32) -> Result<Served, Box<dyn Error>> {
+    let mut ring = IoUring::with_entries(1024, 4096)?;
+    let mut bufs = BufRing::new(&ring, BGID, entries, buf_len)?;
     let lfd = listener.as_raw_fd();
-    ring.push(&ops::Accept::new(lfd).multishot(true).user_data(ACCEPT))?;
+    let recv = |fd: i32| ops::Recv::buffer_select(fd, BGID).multishot(true).user_data(RECV | fd as u64);
+    ring.push(ops::Accept::new(lfd).multishot(true).user_data(ACCEPT))?;
     ring.submit()?;
 
-    let handles: Vec<_> = (0..clients).map(|id| std::thread::spawn(move || client(port, id))).collect();
-
     let (mut accepted, mut closed, mut echoed) = (0usize, 0usize, 0usize);
-    let mut cqes = [Cqe::default(); 64];
+    let mut batch: Vec<Completion> = Vec::with_capacity(256);
     while closed < clients {
         ring.submit_and_wait(1)?;
-        let n = ring.copy_cqes(&mut cqes, 0)?;
-        for cqe in &cqes[..n] {
+        // Completions are owned values: take a batch, then push freely while handling it.
+        batch.extend(ring.completions().take(256));
+        for mut cqe in batch.drain(..) {
             // Owned sends: the ring hands the echoed buffer back once the send is done.
-            if let Some(done) = ring.take_owned(cqe) {
+            if let Some(done) = ring.take_owned(&cqe) {
                 let sent = done.result?;
                 assert_eq!(sent as usize, done.buf.len(), "short send on fd {}", done.tag);
                 continue;
@@ -73,13 +74,14 @@ fn main() -> Result<(), Box<dyn Error>> {
                 ACCEPT => {
                     let conn = cqe.result()? as i32;
                     accepted += 1;
-                    ring.push(&ops::Recv::buffer_select(conn, BGID).multishot(true).user_data(RECV | conn as u64))?;
+                    ring.push(recv(conn))?;
                     if !cqe.more() {
-                        ring.push(&ops::Accept::new(lfd).multishot(true).user_data(ACCEPT))?;
+                        ring.push(ops::Accept::new(lfd).multishot(true).user_data(ACCEPT))?;
                     }
                 }
                 RECV => {
-                    if let Some(buf) = bufs.take(cqe) {
+                    // The completion names the buffer the kernel filled and is done with.
+                    if let Some(buf) = bufs.take(&mut cqe) {
                         if !buf.is_empty() {
                             // Copy into an owned buffer for the send, and give the
                             // provided buffer straight back to the kernel.
@@ -91,17 +93,13 @@ fn main() -> Result<(), Box<dyn Error>> {
                         bufs.recycle(buf);
                     }
                     match cqe.result() {
-                        Ok(0) => ring.push(&ops::Close::new(fd).user_data(CLOSE | fd as u64))?,
-                        // Out of buffers or re-arm needed: receive again.
-                        Ok(_) if !cqe.more() => {
-                            ring.push(&ops::Recv::buffer_select(fd, BGID).multishot(true).user_data(RECV | fd as u64))?
-                        }
-                        Err(e) if e.errno() == io_urine::Errno::ENOBUFS => {
-                            ring.push(&ops::Recv::buffer_select(fd, BGID).multishot(true).user_data(RECV | fd as u64))?
-                        }
+                        Ok(0) => ring.push(ops::Close::new(fd).user_data(CLOSE | fd as u64))?,
+                        // The multishot receive ended: receive again.
+                        Ok(_) if !cqe.more() => ring.push(recv(fd))?,
+                        Err(e) if e.errno() == io_urine::Errno::ENOBUFS => ring.push(recv(fd))?,
                         Err(e) => {
                             eprintln!("recv on fd {fd}: {e}");
-                            ring.push(&ops::Close::new(fd).user_data(CLOSE | fd as u64))?
+                            ring.push(ops::Close::new(fd).user_data(CLOSE | fd as u64))?
                         }
                         Ok(_) => {}
                     }
@@ -112,11 +110,38 @@ fn main() -> Result<(), Box<dyn Error>> {
                 }
                 other => return Err(format!("unexpected completion {other:#x}: {cqe:?}").into()),
             }
+            if ring.sq_space_left() < 8 {
+                ring.submit()?;
+            }
         }
     }
+    Ok(Served { accepted, echoed })
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    if args.first().map(String::as_str) == Some("serve") {
+        let n: usize = args.get(1).ok_or("serve N")?.parse()?;
+        let entries: u16 = args.get(2).map_or(Ok(256), |a| a.parse())?;
+        let buf_len: u32 = args.get(3).map_or(Ok(2048), |a| a.parse())?;
+        println!("tcp_echo: listening on port {port}");
+        std::io::stdout().flush()?;
+        let s = serve(&listener, n, entries, buf_len)?;
+        println!("tcp_echo: served {} connections, echoed {} bytes", s.accepted, s.echoed);
+        return Ok(());
+    }
+    let clients: usize = match args.first() {
+        Some(a) => a.parse()?,
+        None => 32,
+    };
+    println!("echo server on 127.0.0.1:{port}, serving {clients} clients");
+    let handles: Vec<_> = (0..clients).map(|id| std::thread::spawn(move || client(port, id))).collect();
+    let s = serve(&listener, clients, 256, 2048)?;
     for h in handles {
         h.join().map_err(|_| "client thread panicked")??;
     }
-    println!("served {accepted} clients, echoed {echoed} bytes; all echoes verified");
+    println!("served {} clients, echoed {} bytes; all echoes verified", s.accepted, s.echoed);
     Ok(())
 }

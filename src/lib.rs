@@ -11,23 +11,28 @@
 //!
 //! [`IoUring::new`] sets up a ring; [`IoUring::push`] queues a typed operation from
 //! [`ops`] (one type per kernel opcode), [`IoUring::submit_and_wait`] hands the queue
-//! to the kernel, and completions come back as [`Cqe`] values:
+//! to the kernel, and [`IoUring::wait_cqe`] / [`IoUring::peek_cqe`] return the head
+//! completion as a [`CqeGuard`]: reading through the guard is reading that CQE, and
+//! dropping it (or [`CqeGuard::seen`], liburing's `io_uring_cqe_seen`) hands exactly
+//! that CQE back to the kernel.
 //!
 //! ```
 //! use io_urine::{ops, IoUring};
 //!
 //! let mut ring = IoUring::new(8)?;
-//! ring.push(&ops::Nop::new().user_data(1))?;
+//! ring.push(ops::Nop::new().user_data(1))?;
 //! ring.submit_and_wait(1)?;
-//! let cqe = ring.wait_cqe()?; // a copy of the head completion
-//! ring.cqe_seen();            // hand its slot back to the kernel
+//! let cqe = ring.wait_cqe()?; // borrows the ring until it is seen
 //! assert_eq!((cqe.user_data(), cqe.result()), (1, Ok(0)));
+//! cqe.seen();                 // hand its slot back to the kernel
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Reaping in bulk: [`IoUring::copy_cqes`] copies a batch into a slice and publishes
-//! the new CQ head once; [`IoUring::completions`] iterates. Waiting with a deadline:
-//! [`IoUring::wait_cqe_timeout`], [`IoUring::submit_and_wait_timeout`].
+//! Reaping in bulk: [`IoUring::copy_cqes`] copies a batch of [`Cqe`] values into a
+//! slice and publishes the new CQ head once; [`IoUring::completions`] iterates over
+//! [`Completion`]s. Waiting with a deadline: [`IoUring::wait_cqe_timeout`],
+//! [`IoUring::submit_and_wait_timeout`]. Every path reaps through the core's one rule of
+//! which CQEs the application sees (padding and liburing's internal timeout never show).
 //!
 //! ## Setup flags
 //!
@@ -38,10 +43,14 @@
 //!
 //! ## Memory safety of operations
 //!
-//! An operation whose constructor is `unsafe` makes the kernel read or write memory
-//! through a pointer you pass; you promise it stays valid until the operation
-//! completes. Operations without such pointers (`Nop`, `Fsync`, `Close`, `PollAdd`,
-//! `Accept`, `Socket`, receives into provided buffers …) are safe:
+//! An operation that makes the kernel read or write memory through a pointer you pass
+//! has an `unsafe` constructor (or setter): you promise the memory stays valid until the
+//! operation completes. Such an operation is neither `Copy` nor `Clone`, and
+//! [`IoUring::push`] consumes it, so the promise covers exactly the one submission it
+//! becomes. Pointer-free operations ([`SafeOp`]: `Nop`, `Fsync`, `Close`, `Timeout` and
+//! `LinkTimeout` (which carry their timespec inside the SQE), `PollAdd`, `Socket`,
+//! receives into provided buffers …) are `Copy` and are pushed by reference, any number
+//! of times, without `unsafe`:
 //!
 //! ```
 //! use io_urine::{ops, IoUring};
@@ -51,8 +60,9 @@
 //! let mut ring = IoUring::new(4)?;
 //! let mut buf = [0u8; 9];
 //! // SAFETY: `buf` is neither moved nor read until the read has completed below.
-//! ring.push(&unsafe { ops::Read::new(file.as_raw_fd(), buf.as_mut_ptr(), 9) }.user_data(2))?;
-//! ring.submit_and_wait(1)?;
+//! ring.push(unsafe { ops::Read::new(file.as_raw_fd(), buf.as_mut_ptr(), 9) }.user_data(2))?;
+//! ring.push(ops::Timeout::new(std::time::Duration::from_secs(5)).count(1))?;
+//! ring.submit_and_wait(2)?;
 //! assert_eq!(ring.wait_cqe()?.result(), Ok(9));
 //! assert_eq!(&buf, b"[package]");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -83,7 +93,8 @@
 //! updates, [`Fixed`] targets, direct descriptors), eventfd, the ring fd,
 //! personalities, restrictions ([`Restriction`]), [`Probe`] for supported opcodes, and
 //! [`BufRing`] — an owned provided-buffer ring (optionally incremental) that hands out
-//! the buffers completions name and recycles them.
+//! the buffer a [`Completion`] of its ring names (once; never for a plain [`Cqe`] value,
+//! which could be stale or forged) and recycles it.
 //!
 //! ## Errors
 //!

@@ -21,7 +21,7 @@ fn storm(mut ring: IoUring, batch_reap: bool) {
                 while next - reaped.load(Ordering::Acquire) >= cq_entries {
                     std::hint::spin_loop();
                 }
-                match sq.push(&ops::Nop::new().user_data(next)) {
+                match sq.push(ops::Nop::new().user_data(next)) {
                     Ok(()) => next += 1,
                     Err(_) => {
                         sq.submit().unwrap();
@@ -46,7 +46,6 @@ fn storm(mut ring: IoUring, batch_reap: bool) {
                 count += n as u64;
             } else {
                 let c = cq.wait_cqe_timeout(Duration::from_secs(10)).expect("completion within 10 s");
-                assert!(cq.cqe_seen());
                 sum += c.user_data();
                 count += 1;
             }
@@ -82,12 +81,11 @@ fn ring_is_usable_after_the_split_ends() {
     let mut ring = IoUring::new(8).unwrap();
     {
         let (mut sq, mut cq) = ring.split();
-        sq.push(&ops::Nop::new().user_data(1)).unwrap();
+        sq.push(ops::Nop::new().user_data(1)).unwrap();
         sq.submit_and_wait(1).unwrap();
         assert_eq!(cq.wait_cqe().unwrap().user_data(), 1);
-        assert!(cq.cqe_seen());
     }
-    ring.push(&ops::Nop::new().user_data(2)).unwrap();
+    ring.push(ops::Nop::new().user_data(2)).unwrap();
     ring.submit_and_wait(1).unwrap();
     assert_eq!(ring.wait_cqe().unwrap().user_data(), 2);
     assert_eq!(ring.sq_ready(), 0);
@@ -101,11 +99,10 @@ fn completion_half_works_on_another_thread_with_a_registered_ring_fd() {
     std::thread::scope(|s| {
         let h = s.spawn(move || {
             let c = cq.wait_cqe_timeout(Duration::from_secs(10)).expect("wait on another thread");
-            assert!(cq.cqe_seen());
             c.user_data()
         });
         std::thread::sleep(Duration::from_millis(20));
-        sq.push(&ops::Nop::new().user_data(42)).unwrap();
+        sq.push(ops::Nop::new().user_data(42)).unwrap();
         sq.submit().unwrap();
         assert_eq!(h.join().unwrap(), 42);
     });

@@ -39,10 +39,10 @@ fn try_setup() -> Result<u32, i32> {
 /// One NOP through the library: submitted, completed, result 0.
 fn nop_round_trip() -> Result<(), String> {
     let mut ring = io_urine::IoUring::new(4).map_err(|e| format!("ring setup: {e}"))?;
-    ring.push(&io_urine::ops::Nop::new().user_data(0x1234)).map_err(|e| format!("push: {e}"))?;
+    ring.push(io_urine::ops::Nop::new().user_data(0x1234)).map_err(|e| format!("push: {e}"))?;
     ring.submit_and_wait(1).map_err(|e| format!("submit: {e}"))?;
-    let cqe = ring.wait_cqe().map_err(|e| format!("wait: {e}"))?;
-    ring.cqe_seen();
+    // The guard consumes the completion when it goes.
+    let cqe = ring.wait_cqe().map_err(|e| format!("wait: {e}"))?.cqe();
     match (cqe.user_data(), cqe.result()) {
         (0x1234, Ok(0)) => Ok(()),
         (ud, res) => Err(format!("unexpected completion: user_data {ud:#x}, result {res:?}")),

@@ -2,19 +2,25 @@
 //! optional incremental consumption (`IOU_PBUF_RING_INC`).
 //!
 //! Soundness: a buffer (or, incrementally, a piece of one) is handed out by
-//! [`BufRing::take`] only once the kernel is provably done writing it: the ring's head
-//! (queried from the kernel when our cached copy does not already show it) has moved
-//! past the buffer, or, for a partial piece, the kernel's own cursor in the ring entry
-//! has moved past the piece. So a forged or replayed completion can at worst yield
-//! `None`. Buffers go back to the kernel only when every piece handed out has been
-//! recycled. Ring memory and buffer memory are mapped by the library; the ring is
-//! unregistered (through a duplicate of the ring fd, so it always reaches the right
-//! ring) before the buffers are unmapped, and if that fails the memory is leaked
-//! rather than freed.
+//! [`BufRing::take`] only for a [`Completion`] the ring itself consumed: a CQE naming
+//! the buffer is the kernel's word that it is done writing it (the kernel's head is not:
+//! it moves past a buffer when a request *selects* it, before the I/O, for requests run
+//! from io-wq). A `Completion` is not `Copy`, is made only by the ring's reap paths,
+//! carries the ring's identity and gives up its buffer once; buffer ids are unique per
+//! ring (each BufRing gets its own range), and the safe API never lets a posted CQE
+//! (`MsgRing::cqe_flags`) claim a buffer. Buffers go back to the kernel only when every
+//! piece handed out has been recycled.
+//!
+//! On drop the group is unregistered (through a duplicate of the ring fd, so it always
+//! reaches the right ring). The memory is unmapped only when the kernel can hold none of
+//! the buffers (all of them handed out); otherwise a request may still be writing one, so
+//! the range is replaced by an inaccessible reservation instead: the pages are freed, and
+//! a late write fails with `EFAULT` rather than landing in memory reused for something
+//! else.
 
-use super::{Cqe, IoUring, RegisterError};
+use super::{Completion, IoUring, RegisterError};
 use crate::register::bufring;
-use crate::sys::{self, errno::*, io_uring, io_uring_buf, io_uring_buf_ring};
+use crate::sys::{self, errno::*, io_uring, io_uring_buf_ring};
 use core::fmt;
 use core::ptr;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -56,14 +62,25 @@ struct Meta {
 /// let mut bufs = BufRing::new(&ring, 7, 4, 64)?;
 /// let (mut a, b) = std::os::unix::net::UnixStream::pair()?;
 /// a.write_all(b"ping")?;
-/// ring.push(&ops::Recv::buffer_select(b.as_raw_fd(), 7).user_data(1))?;
+/// ring.push(ops::Recv::buffer_select(b.as_raw_fd(), 7).user_data(1))?;
 /// ring.submit_and_wait(1)?;
-/// let cqe = ring.wait_cqe()?;
-/// ring.cqe_seen();
-/// let buf = bufs.take(&cqe).expect("a provided buffer");
+/// let mut cqe = ring.wait_cqe()?;
+/// let buf = bufs.take(&mut cqe).expect("a provided buffer");
+/// assert!(bufs.take(&mut cqe).is_none()); // a completion gives up its buffer once
+/// drop(cqe); // consume the completion; the buffer stays ours until recycled
 /// assert_eq!(bufs.data(&buf), b"ping");
 /// bufs.recycle(buf); // back to the kernel
 /// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Only completions the ring consumed are accepted, not `Cqe` values:
+///
+/// ```compile_fail
+/// # use io_urine::{BufRing, Cqe, IoUring};
+/// let ring = IoUring::new(8).unwrap();
+/// let mut bufs = BufRing::new(&ring, 7, 4, 64).unwrap();
+/// let forged = Cqe::new(0, 4, io_urine::sys::IORING_CQE_F_BUFFER);
+/// bufs.take(&forged);
 /// ```
 pub struct BufRing {
     br: *mut io_uring_buf_ring,
@@ -75,7 +92,9 @@ pub struct BufRing {
     bgid: u16,
     incremental: bool,
     tail: u16,
-    known_head: u16,
+    /// The ring this group is registered on, and the first of its buffer ids.
+    ring_id: u64,
+    bid_base: u16,
     /// A minimal ring struct whose `ring_fd` is `dup_fd`, for register calls.
     reg: io_uring,
     /// Keeps the ring alive and is the fd `reg` uses; closed on drop.
@@ -100,7 +119,7 @@ pub struct Buffer {
 }
 
 impl Buffer {
-    /// The buffer id (the kernel's `bid`).
+    /// The buffer's index in its ring (`0..entries`).
     pub fn bid(&self) -> u16 {
         self.bid
     }
@@ -140,6 +159,11 @@ impl BufRing {
         let einval = RegisterError::from_raw(-EINVAL);
         if entries == 0 || !entries.is_power_of_two() || entries > 32768 || buf_len == 0 {
             return Err(einval);
+        }
+        // This group's buffer ids: the next free range of the ring's 16-bit id space.
+        let bid_base = ring.bids_used.get();
+        if bid_base + entries as u32 > 1 << 16 {
+            return Err(RegisterError::from_raw(-ENOSPC));
         }
         let n = entries as usize;
         let bufs_len = n.checked_mul(buf_len as usize).ok_or(einval)?;
@@ -183,13 +207,15 @@ impl BufRing {
             bgid,
             incremental,
             tail: 0,
-            known_head: 0,
+            ring_id: ring.id,
+            bid_base: bid_base as u16,
             reg,
             _dup_fd: dup_fd,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         };
-        for bid in 0..entries {
-            me.publish(bid);
+        ring.bids_used.set(bid_base + entries as u32);
+        for idx in 0..entries {
+            me.publish(idx);
         }
         Ok(me)
     }
@@ -214,22 +240,26 @@ impl BufRing {
         (self.entries - 1) as u16
     }
 
+    /// Bookkeeping of buffer `idx` (`idx < entries`, checked by callers).
     #[inline]
-    fn meta(&mut self, bid: u16) -> &mut Meta {
-        // SAFETY: callers check bid < entries; the meta array has `entries` slots in
-        // our private mapping, which only we access.
-        unsafe { &mut *self.meta.add(bid as usize) }
+    fn meta(&mut self, idx: u16) -> &mut Meta {
+        debug_assert!((idx as u32) < self.entries);
+        // SAFETY: idx < entries; the meta array has `entries` slots in our private
+        // mapping, which only we access (the kernel never sees it).
+        unsafe { &mut *self.meta.add(idx as usize) }
     }
 
     #[inline]
-    fn buf_addr(&self, bid: u16) -> *mut u8 {
-        // SAFETY: bid < entries, so the offset is inside the buffer area.
-        unsafe { self.mem.add(bid as usize * self.buf_len as usize) }
+    fn buf_addr(&self, idx: u16) -> *mut u8 {
+        // idx < entries: the offset is inside the buffer area of the mapping.
+        self.mem.wrapping_add(idx as usize * self.buf_len as usize)
     }
 
-    /// Puts buffer `bid` (whole) at the ring's tail and publishes it.
-    fn publish(&mut self, bid: u16) {
-        let addr = self.buf_addr(bid) as u64;
+    /// Puts buffer `idx` (whole) at the ring's tail and publishes it, under this
+    /// group's id `bid_base + idx`.
+    fn publish(&mut self, idx: u16) {
+        let addr = self.buf_addr(idx) as u64;
+        let bid = self.bid_base.wrapping_add(idx);
         let (br, len, mask, tail) = (self.br, self.buf_len, self.mask() as i32, self.tail);
         // SAFETY: `br` is our registered ring of `entries` slots; the kernel reads the
         // slot only after the release store of the tail in buf_ring_advance.
@@ -237,67 +267,38 @@ impl BufRing {
             bufring::buf_ring_add(br, addr, len, bid, mask, 0);
             bufring::buf_ring_advance(br, 1);
         }
-        let m = self.meta(bid);
+        let m = self.meta(idx);
         *m = Meta { pos: tail, pieces: 0, state: IN_KERNEL, _pad: 0, offset: 0 };
         self.tail = tail.wrapping_add(1);
     }
 
-    /// True when the kernel's head has moved past ring position `pos` (refreshing the
-    /// cached head from the kernel if needed).
-    fn consumed(&mut self, pos: u16) -> bool {
-        let behind = |head: u16, tail: u16| pos.wrapping_sub(head) >= tail.wrapping_sub(head);
-        if behind(self.known_head, self.tail) {
-            return true;
-        }
-        match bufring::buf_ring_head(&self.reg, self.bgid as i32) {
-            Ok(h) => {
-                self.known_head = h;
-                behind(h, self.tail)
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// The buffer (or piece) that completion `cqe` filled, once the kernel is done
-    /// writing it. `None` when the completion names no buffer, or none of this ring's
-    /// that the kernel has finished with (e.g. another group's, or one already taken).
-    pub fn take(&mut self, cqe: &Cqe) -> Option<Buffer> {
-        let bid = cqe.buffer_id()?;
-        if bid as u32 >= self.entries {
+    /// The buffer (or piece) that completion `c` filled. The completion is the kernel's
+    /// word that it is done writing it. `None` when `c` names no buffer, none of this
+    /// group's (another ring's or group's), or has given up its buffer already.
+    pub fn take(&mut self, c: &mut Completion) -> Option<Buffer> {
+        let idx = c.buffer_id()?.wrapping_sub(self.bid_base);
+        if idx as u32 >= self.entries {
             return None;
         }
-        let len = cqe.res().max(0) as u32;
-        let piece = self.incremental && cqe.buf_more();
-        let m = *self.meta(bid);
+        let m = *self.meta(idx);
         if m.state != IN_KERNEL {
             return None;
         }
+        let len = c.res().max(0) as u32;
+        let piece = self.incremental && c.buf_more();
         let offset = if self.incremental { m.offset } else { 0 };
         if offset.checked_add(len).map_or(true, |end| end > self.buf_len) {
             return None;
         }
-        if piece {
-            // The kernel's cursor in the entry must be past the piece.
-            let slot = (m.pos & self.mask()) as usize;
-            // SAFETY: slot < entries; the kernel updates addr concurrently, so it is
-            // read with a volatile load.
-            let cursor =
-                unsafe { ptr::read_volatile(ptr::addr_of!((*(self.br as *const io_uring_buf).add(slot)).addr)) };
-            let end = self.buf_addr(bid) as u64 + offset as u64 + len as u64;
-            if cursor < end || cursor > self.buf_addr(bid) as u64 + self.buf_len as u64 {
-                return None;
-            }
-        } else if !self.consumed(m.pos) {
-            return None;
-        }
+        c.claim_buffer(self.ring_id)?;
         let id = self.id;
-        let mm = self.meta(bid);
+        let mm = self.meta(idx);
         mm.pieces = mm.pieces.saturating_add(1);
         mm.offset = offset + len;
         if !piece {
             mm.state = OUT;
         }
-        Some(Buffer { ring_id: id, bid, offset, len })
+        Some(Buffer { ring_id: id, bid: idx, offset, len })
     }
 
     /// The data of `buf` (empty for a buffer of another ring).
@@ -325,21 +326,48 @@ impl BufRing {
         }
     }
 
-    /// Buffers published to the kernel and not consumed yet (asks the kernel).
-    pub fn available(&mut self) -> Result<u16, RegisterError> {
+    /// Buffers published to the kernel and not selected yet (asks the kernel).
+    pub fn available(&self) -> Result<u16, RegisterError> {
         let h = bufring::buf_ring_head(&self.reg, self.bgid as i32).map_err(RegisterError::from_raw)?;
-        self.known_head = h;
         Ok(self.tail.wrapping_sub(h))
+    }
+
+    /// True when every buffer is handed out (so the kernel holds none of them).
+    fn all_out(&mut self) -> bool {
+        (0..self.entries as u16).all(|i| self.meta(i).state == OUT)
     }
 }
 
 impl Drop for BufRing {
     fn drop(&mut self) {
-        // SAFETY: `br` came from setup_buf_ring with `entries` slots.
-        let r = unsafe { bufring::free_buf_ring(&self.reg, self.br, self.entries, self.bgid as i32) };
-        if r == 0 {
-            // SAFETY: unregistered: the kernel no longer picks from these buffers.
-            let _ = unsafe { mm::munmap(self.mem.cast(), self.mem_len) };
+        let idle = self.all_out();
+        // `entries` was validated at construction, so the size always exists.
+        let ring_len = bufring::ring_bytes(self.entries).unwrap_or(0);
+        let r = bufring::unregister_buf_ring(&self.reg, self.bgid as i32);
+        let (ring_mem, mem, mem_len) = (self.br.cast::<core::ffi::c_void>(), self.mem.cast(), self.mem_len);
+        if r == 0 && idle {
+            // SAFETY: unregistered, and every buffer is out of the kernel's hands: no
+            // request can reach either mapping any more.
+            unsafe {
+                let _ = mm::munmap(ring_mem, ring_len);
+                let _ = mm::munmap(mem, mem_len);
+            }
+            return;
+        }
+        // A request may have selected a buffer and still be writing it (or, not
+        // unregistered, select one later; incremental rings also write the ring
+        // entries): free the pages but keep the addresses reserved and inaccessible.
+        for (p, len) in [(ring_mem, ring_len), (mem, mem_len)] {
+            // SAFETY: replaces our own mapping in place (MAP_FIXED over exactly its
+            // range); nothing of ours refers to it any more.
+            let _ = unsafe {
+                mm::mmap_anonymous(
+                    p,
+                    len,
+                    ProtFlags::empty(),
+                    MapFlags::PRIVATE | MapFlags::FIXED | MapFlags::NORESERVE,
+                )
+            };
         }
         // The duplicate ring fd closes when `dup_fd` drops, after this.
     }

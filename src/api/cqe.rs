@@ -12,10 +12,9 @@ use core::fmt;
 /// ```
 /// use io_urine::{ops, IoUring};
 /// let mut ring = IoUring::new(4)?;
-/// ring.push(&ops::Nop::new().user_data(42))?;
+/// ring.push(ops::Nop::new().user_data(42))?;
 /// ring.submit_and_wait(1)?;
-/// let cqe = ring.wait_cqe()?;
-/// ring.cqe_seen();
+/// let cqe = ring.wait_cqe()?.cqe(); // a copy; the guard consumed the CQE
 /// assert_eq!(cqe.user_data(), 42);
 /// assert_eq!(cqe.result(), Ok(0));
 /// assert!(!cqe.more() && cqe.buffer_id().is_none());

@@ -233,10 +233,9 @@ errno_error!(
     /// ```
     /// use io_urine::{ops, Errno, IoUring};
     /// let mut ring = IoUring::new(4)?;
-    /// ring.push(&ops::Fsync::new(-1).user_data(1))?; // not a file descriptor
+    /// ring.push(ops::Fsync::new(-1).user_data(1))?; // not a file descriptor
     /// ring.submit_and_wait(1)?;
-    /// let cqe = ring.wait_cqe()?;
-    /// ring.cqe_seen();
+    /// let cqe = ring.wait_cqe()?.cqe(); // a copy; the guard consumed the CQE
     /// assert_eq!(cqe.result().unwrap_err().errno(), Errno::EBADF);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -277,9 +276,9 @@ impl EnterError {
 /// ```
 /// use io_urine::{ops, IoUring, PushError};
 /// let mut ring = IoUring::new(2)?;
-/// ring.push(&ops::Nop::new())?;
-/// ring.push(&ops::Nop::new())?;
-/// assert_eq!(ring.push(&ops::Nop::new()), Err(PushError::QueueFull));
+/// ring.push(ops::Nop::new())?;
+/// ring.push(ops::Nop::new())?;
+/// assert_eq!(ring.push(ops::Nop::new()), Err(PushError::QueueFull));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

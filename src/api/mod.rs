@@ -15,6 +15,7 @@ extern crate alloc;
 mod ops_macro;
 
 mod buf_ring;
+mod completion;
 mod cqe;
 mod error;
 mod flags;
@@ -24,10 +25,12 @@ mod owned;
 mod queue;
 mod resources;
 mod ring;
+mod slot_ts;
 mod split;
 mod sqe;
 
 pub use buf_ring::{BufRing, Buffer};
+pub use completion::{Completion, CqeGuard};
 pub use cqe::{Cqe, Cqe32};
 pub use error::{CqeError, EnterError, Errno, InitError, PushError, RegisterError};
 pub use flags::{Features, SqeFlags};
@@ -37,4 +40,4 @@ pub use queue::Completions;
 pub use resources::{Probe, Restriction};
 pub use ring::{Builder, IoUring};
 pub use split::{CompletionQueue, SubmissionQueue};
-pub use sqe::{Fd, Fixed, PrepSqe, Sqe, Timespec, RESERVED_USER_DATA_BIT};
+pub use sqe::{Fd, Fixed, PrepSqe, SafeOp, Sqe, Timespec, RESERVED_USER_DATA_BIT};

@@ -6,12 +6,15 @@
 //! `buf_group`, `personality` …), and fills its SQE through `crate::prep`, the same
 //! code the C API uses.
 //!
-//! Constructors are `unsafe` exactly for the operations that make the kernel access
-//! memory through a pointer the caller passes: the caller must keep that memory valid
-//! (and, where the kernel writes, unaliased) until the operation completes. Operations
-//! without such pointers (`Nop`, `Fsync`, `Close`, `PollAdd`, `Accept` without an
-//! address, `Socket`, multishot reads into provided buffers …) are safe. For reads,
-//! writes, sends and receives with owned buffers, see
+//! Constructors (and setters) are `unsafe` exactly where the kernel is handed memory
+//! through a pointer the caller passes: the caller must keep that memory valid (and,
+//! where the kernel writes, unaliased) until the operation completes. Such operations
+//! are neither `Copy` nor `Clone` and [`push`](crate::IoUring::push) consumes them, so
+//! the promise covers the one submission the value becomes. Operations without such
+//! pointers ([`SafeOp`](crate::SafeOp): `Nop`, `Fsync`, `Close`, `Timeout`, `PollAdd`,
+//! `Socket` …) are `Copy` and safe to push by reference; `Accept` without an address
+//! and reads/receives into provided buffers (`buffer_select`) are safe to build and
+//! push by value. For reads, writes, sends and receives with owned buffers, see
 //! [`IoUring::submit_owned`](crate::IoUring::submit_owned) (feature `alloc`).
 //!
 //! ```
@@ -25,8 +28,8 @@
 //! let mut back = [0u8; 11];
 //! // SAFETY: `data` and `back` outlive the operations (we wait for both below).
 //! unsafe {
-//!     ring.push(&ops::Write::new(fd, data.as_ptr(), 11).offset(0).user_data(1).link())?;
-//!     ring.push(&ops::Read::new(fd, back.as_mut_ptr(), 11).offset(0).user_data(2))?;
+//!     ring.push(ops::Write::new(fd, data.as_ptr(), 11).offset(0).user_data(1).link())?;
+//!     ring.push(ops::Read::new(fd, back.as_mut_ptr(), 11).offset(0).user_data(2))?;
 //! }
 //! ring.submit_and_wait(2)?;
 //! let results: Vec<_> = ring.completions().map(|c| (c.user_data(), c.result())).collect();
@@ -159,6 +162,35 @@ fn a<T>(p: *const T) -> u64 {
     p as usize as u64
 }
 
+/// The address a timeout's SQE names for its timespec: the ring slot's own spare timespec
+/// (`aux`, which stays put until the kernel has taken the SQE and read it) when the SQE is
+/// a ring slot, else the operation's field (for SQEs prepared outside a ring, which only
+/// `unsafe` code can submit).
+#[inline(always)]
+fn ts_addr(ts: &Timespec, aux: Option<&mut Timespec>) -> u64 {
+    match aux {
+        Some(slot) => {
+            *slot = *ts;
+            a(slot.as_ptr())
+        }
+        None => a(ts.as_ptr()),
+    }
+}
+
+impl IntoArg<Timespec> for &Timespec {
+    #[inline(always)]
+    fn into_arg(self) -> Timespec {
+        *self
+    }
+}
+
+impl IntoArg<Timespec> for core::time::Duration {
+    #[inline(always)]
+    fn into_arg(self) -> Timespec {
+        Timespec::from(self)
+    }
+}
+
 /// A direct-descriptor target slot (`IORING_FILE_INDEX_ALLOC`: any free slot).
 pub const FILE_INDEX_ALLOC: u32 = sys::IORING_FILE_INDEX_ALLOC;
 
@@ -168,7 +200,7 @@ define_ops! {
     /// ```
     /// use io_urine::{ops, IoUring, Errno};
     /// let mut ring = IoUring::new(4)?;
-    /// ring.push(&ops::Nop::new().inject_result(Some(-5)).user_data(9))?;
+    /// ring.push(ops::Nop::new().inject_result(Some(-5)).user_data(9))?;
     /// ring.submit_and_wait(1)?;
     /// let c = ring.wait_cqe()?;
     /// assert_eq!((c.user_data(), c.result().unwrap_err().errno()), (9, Errno::EIO));
@@ -294,26 +326,25 @@ define_ops! {
 
     /// `IORING_OP_TIMEOUT`: completes with `-ETIME` after `ts`, or with 0 after `count`
     /// other completions.
-    unsafe("`ts` must stay valid until the SQE has been submitted.")
-    Timeout = IORING_OP_TIMEOUT { ts: *const Timespec } {
+    /// The operation owns its timespec (the ring keeps a copy with the SQE slot until the
+    /// kernel has read it), so pushing it needs no `unsafe`.
+    safe Timeout = IORING_OP_TIMEOUT { ts: Timespec } {
         /// Complete after this many other completions (0: only the time counts).
         count: u32 = 0,
         /// `IORING_TIMEOUT_*` flags (`ABS`, `BOOTTIME`, `REALTIME`, `MULTISHOT` …).
         flags: u32 = 0,
-    } |s, sqe| { prep::timeout::timeout(sqe, a(s.ts), s.count, s.flags); }
+    } |s, sqe, aux| { prep::timeout::timeout(sqe, ts_addr(&s.ts, aux), s.count, s.flags); }
 
     /// `IORING_OP_TIMEOUT_REMOVE`: cancel (or update) the timeout with `user_data` `target`.
     safe TimeoutRemove = IORING_OP_TIMEOUT_REMOVE { target: u64 } {
         /// `IORING_TIMEOUT_*` flags.
         flags: u32 = 0,
-    } unsafe {
         /// Update the timeout to expire after this timespec instead of removing it.
-        update: *const Timespec = null(),
-    } |s, sqe| {
-        if s.update.is_null() {
-            prep::timeout::timeout_remove(sqe, s.target, s.flags);
-        } else {
-            prep::timeout::timeout_update(sqe, a(s.update), s.target, s.flags);
+        update: Option<Timespec> = None,
+    } |s, sqe, aux| {
+        match &s.update {
+            None => prep::timeout::timeout_remove(sqe, s.target, s.flags),
+            Some(ts) => prep::timeout::timeout_update(sqe, ts_addr(ts, aux), s.target, s.flags),
         }
     }
 
@@ -358,11 +389,11 @@ define_ops! {
     }
 
     /// `IORING_OP_LINK_TIMEOUT`: a timeout for the previous, linked submission.
-    unsafe("`ts` must stay valid until the SQE has been submitted.")
-    LinkTimeout = IORING_OP_LINK_TIMEOUT { ts: *const Timespec } {
+    /// Owns its timespec, as [`Timeout`] does.
+    safe LinkTimeout = IORING_OP_LINK_TIMEOUT { ts: Timespec } {
         /// `IORING_TIMEOUT_*` flags.
         flags: u32 = 0,
-    } |s, sqe| { prep::timeout::link_timeout(sqe, a(s.ts), s.flags); }
+    } |s, sqe, aux| { prep::timeout::link_timeout(sqe, ts_addr(&s.ts, aux), s.flags); }
 
     /// `IORING_OP_CONNECT`: `connect(2)`.
     unsafe("`addr` (`addrlen` bytes) must stay valid until the operation completes.")
@@ -586,7 +617,12 @@ define_ops! {
                 prep::msg::msg_ring_fd_alloc(sqe, s.ring_fd.raw(), src as i32, data, s.flags)
             }
             (Some((src, dst)), _) => prep::msg::msg_ring_fd(sqe, s.ring_fd.raw(), src as i32, dst as i32, data, s.flags),
-            (None, Some(cf)) => prep::msg::msg_ring_cqe_flags(sqe, s.ring_fd.raw(), s.len, data, s.flags, cf),
+            // The buffer flags are the kernel's word that a provided buffer is done with:
+            // a posted CQE must not claim one (BufRing trusts them).
+            (None, Some(cf)) => {
+                let cf = cf & !(sys::IORING_CQE_F_BUFFER | sys::IORING_CQE_F_BUF_MORE);
+                prep::msg::msg_ring_cqe_flags(sqe, s.ring_fd.raw(), s.len, data, s.flags, cf)
+            }
             (None, None) => prep::msg::msg_ring(sqe, s.ring_fd.raw(), s.len, data, s.flags),
         }
     }

@@ -17,6 +17,13 @@
 //! `buf_group`, `fixed_file`) and a [`PrepSqe`](super::PrepSqe) impl that runs the fill,
 //! sets `IOSQE_FIXED_FILE` when the `[fd field]` is a [`Fixed`](super::Fixed) index, and
 //! applies the common options.
+//!
+//! Where the obligation sits: an operation that can carry a pointer (an `unsafe(...)`
+//! row, or a row with `unsafe { … }` options) is neither `Copy` nor `Clone`, and
+//! [`push`](crate::IoUring::push) consumes it, so the promise its `unsafe` constructor or
+//! setter made covers exactly the one submission it becomes. Pointer-free rows are
+//! `Copy` and [`SafeOp`](super::SafeOp): they can be pushed by reference, any number
+//! of times, without `unsafe`.
 
 /// See the module docs.
 macro_rules! define_ops {
@@ -26,11 +33,11 @@ macro_rules! define_ops {
         { $( $(#[$rmeta:meta])* $req:ident : $rty:ty ),* $(,)? }
         { $( $(#[$ometa:meta])* $opt:ident : $oty:ty = $odef:expr ),* $(,)? }
         $( unsafe { $( $(#[$umeta:meta])* $uopt:ident : $uty:ty = $udef:expr ),* $(,)? } )?
-        |$s:ident, $q:ident| $body:block
+        |$s:ident, $q:ident $(, $aux:ident)?| $body:block
     )*) => {
         $(
             $(#[$meta])*
-            #[derive(Clone, Copy, Debug)]
+            #[derive(Debug)]
             #[must_use = "an operation does nothing until it is pushed to a ring"]
             pub struct $name {
                 $( $req: $rty, )*
@@ -59,7 +66,9 @@ macro_rules! define_ops {
                     ///
                     /// # Safety
                     /// The memory this points to must stay valid (and not be accessed by
-                    /// anything else where the kernel writes it) until the operation completes.
+                    /// anything else where the kernel writes it) until the operation
+                    /// completes. Such an operation is not `Copy`: the promise covers the
+                    /// one submission it is pushed as.
                     #[inline]
                     pub unsafe fn $uopt(mut self, $uopt: $uty) -> Self {
                         self.$uopt = $uopt;
@@ -75,12 +84,27 @@ macro_rules! define_ops {
             unsafe impl PrepSqe for $name {
                 const OPCODE: u8 = sys::$code;
                 $( const SQE128: bool = define_ops!(@big $big); )?
+                $( const SLOT_TS: bool = define_ops!(@aux $aux); )?
 
                 #[inline]
                 fn prep(&self, sqe: &mut io_uring_sqe) {
+                    self.fill(sqe, None)
+                }
+
+                #[inline]
+                fn prep_slot(&self, sqe: &mut io_uring_sqe, aux: &mut Timespec) {
+                    self.fill(sqe, Some(aux))
+                }
+            }
+
+            impl $name {
+                /// The fill, with the slot's spare timespec when the SQE is a ring slot.
+                #[inline(always)]
+                fn fill(&self, sqe: &mut io_uring_sqe, _aux: Option<&mut Timespec>) {
                     {
                         let $s = self;
                         let $q = &mut *sqe;
+                        $( let $aux = _aux; )?
                         $body
                     }
                     $( if self.$fdf.is_fixed() { sqe.flags |= sys::IOSQE_FIXED_FILE; } )?
@@ -89,11 +113,28 @@ macro_rules! define_ops {
             }
         )*
 
+        $( define_ops!(@pure $safety [$( $($uopt)* )?] $name); )*
+
         /// Every opcode the typed operations cover, in opcode order of the table.
         pub const ALL_OPCODES: &[u8] = &[$(sys::$code),*];
     };
 
     (@big sqe128) => { true };
+    (@aux $aux:ident) => { true };
+
+    // Pointer-free: copyable, and pushable by reference without `unsafe`.
+    (@pure safe [] $name:ident) => {
+        impl Clone for $name {
+            #[inline]
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl Copy for $name {}
+        // SAFETY: a `safe` row without pointer options: its SQE names no memory.
+        unsafe impl super::SafeOp for $name {}
+    };
+    (@pure $safety:ident [$($uopt:ident)*] $name:ident) => {};
 
     (@ctor safe $name:ident { $($req:ident : $rty:ty),* } { $($opt:ident = $odef:expr),* } { $($uopt:ident = $udef:expr),* }) => {
         #[doc = concat!("Creates the operation from its required fields (", $("`", stringify!($req), "` ",)* ").")]
@@ -114,7 +155,7 @@ macro_rules! define_ops {
         ///
         /// # Safety
         #[doc = $sdoc]
-        /// This holds for every submission made from this value or its copies.
+        /// The value is not `Copy`: the promise covers the one submission it is pushed as.
         #[inline]
         pub unsafe fn new($($req: impl IntoArg<$rty>),*) -> Self {
             $name {

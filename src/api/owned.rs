@@ -3,8 +3,8 @@
 //! been consumed from the CQ.
 //!
 //! Soundness: a buffer is released only from the `Done` state, and a slot becomes
-//! `Done` only when the ring itself consumes a CQE carrying the slot's key (through
-//! [`IoUring::cqe_seen`], [`IoUring::copy_cqes`] or [`IoUring::completions`]). Keys
+//! `Done` only when the ring itself consumes a CQE carrying the slot's key (a dropped
+//! [`CqeGuard`](super::CqeGuard), [`IoUring::copy_cqes`] or [`IoUring::completions`]). Keys
 //! have [`RESERVED_USER_DATA_BIT`] set, which the safe API clears from every other
 //! `user_data` it writes, so no other submission can complete a slot early. Slots still
 //! in flight when the ring is dropped are leaked, not freed.
@@ -250,8 +250,8 @@ impl IoUring {
     /// let op = OwnedOp::Read { fd: file.as_raw_fd().into(), offset: 0 };
     /// ring.submit_owned(op, Vec::with_capacity(9), 7)?;
     /// ring.submit_and_wait(1)?;
-    /// let cqe = ring.wait_cqe()?;
-    /// ring.cqe_seen(); // the buffer is released only once the CQE is consumed
+    /// let cqe = ring.wait_cqe()?.cqe();
+    /// // (the guard dropped: the buffer is released only once the CQE is consumed)
     /// let done = ring.take_owned(&cqe).expect("owned completion");
     /// assert_eq!((done.tag, done.result), (7, Ok(9)));
     /// assert_eq!(done.buf, b"[package]");
@@ -282,7 +282,7 @@ impl IoUring {
             // buffer went nowhere but into `insert`'s argument, which was dropped.
             return Err(OwnedError::NotQueued { error: PushError::QueueFull, buf: Vec::new() });
         };
-        let Ok(sqe) = super::queue::get_sqe(&mut self.ring) else {
+        let Ok(sqe) = super::queue::get_sqe(&mut self.ring, &mut self.slot_ts) else {
             // Cannot happen (space was checked), but never lose the buffer.
             let buf = match self.owned.remove(idx) {
                 Some(Slot::InFlight { buf, .. }) => buf,
@@ -310,7 +310,7 @@ impl IoUring {
     }
 
     /// The buffer of a finished owned-buffer operation, once its completion `cqe` has
-    /// been consumed (by [`cqe_seen`](Self::cqe_seen), [`copy_cqes`](Self::copy_cqes)
+    /// been consumed (a dropped [`CqeGuard`](super::CqeGuard), [`copy_cqes`](Self::copy_cqes)
     /// or [`completions`](Self::completions)). `None` for any other completion.
     pub fn take_owned(&mut self, cqe: &super::Cqe) -> Option<OwnedCompletion> {
         self.owned.take_done(cqe.user_data())

@@ -3,7 +3,8 @@
 //! through the core's one reap primitive (`ring::cq::Reap`), entering through
 //! `ring::queue`.
 
-use super::{Cqe, Cqe32, EnterError, Errno, PrepSqe, PushError, Sqe, Timespec};
+use super::slot_ts::SlotTs;
+use super::{Completion, Cqe, CqeGuard, EnterError, Errno, PrepSqe, PushError, SafeOp, Sqe, Timespec};
 use crate::ring::cq::{self, Reap};
 use crate::ring::{queue, sq, Live};
 use crate::sys::{self, io_uring_cqe};
@@ -36,25 +37,43 @@ fn next_sqe(ring: &mut Live, big: bool) -> Result<&mut sys::io_uring_sqe, PushEr
 }
 
 #[inline(always)]
-pub(crate) fn get_sqe(ring: &mut Live) -> Result<Sqe<'_>, PushError> {
-    next_sqe(ring, false).map(Sqe::new)
+pub(crate) fn get_sqe<'a>(ring: &'a mut Live, ts: &'a mut SlotTs) -> Result<Sqe<'a>, PushError> {
+    slot(ring, ts, false)
 }
 
 #[inline(always)]
-pub(crate) fn get_sqe128(ring: &mut Live) -> Result<Sqe<'_>, PushError> {
-    next_sqe(ring, true).map(Sqe::new)
+pub(crate) fn get_sqe128<'a>(ring: &'a mut Live, ts: &'a mut SlotTs) -> Result<Sqe<'a>, PushError> {
+    slot(ring, ts, true)
+}
+
+/// The next slot with its spare timespec.
+#[inline(always)]
+fn slot<'a>(ring: &'a mut Live, ts: &'a mut SlotTs, big: bool) -> Result<Sqe<'a>, PushError> {
+    let p: *mut sys::io_uring_sqe = next_sqe(ring, big)?;
+    // SAFETY: the slot just handed out (see next_sqe); the ring borrow ended above and
+    // the slot is ours until the next submit.
+    let sqe = unsafe { &mut *p };
+    let aux = ts.for_sqe(ring, sqe);
+    Ok(Sqe::new(sqe, aux))
 }
 
 #[inline(always)]
-pub(crate) fn push<O: PrepSqe>(ring: &mut Live, op: &O) -> Result<(), PushError> {
+pub(crate) fn push<O: PrepSqe>(ring: &mut Live, ts: &mut SlotTs, op: O) -> Result<(), PushError> {
     let sqe = next_sqe(ring, O::SQE128)?;
-    op.prep(sqe);
+    let sqe: *mut sys::io_uring_sqe = sqe;
+    // SAFETY: as in `slot`.
+    let sqe = unsafe { &mut *sqe };
+    if O::SLOT_TS {
+        op.prep_slot(sqe, ts.for_sqe(ring, sqe));
+    } else {
+        op.prep(sqe);
+    }
     Ok(())
 }
 
 /// All of `ops` or none of them.
 #[inline]
-pub(crate) fn push_multiple<O: PrepSqe>(ring: &mut Live, ops: &[O]) -> Result<(), PushError> {
+pub(crate) fn push_multiple<O: SafeOp>(ring: &mut Live, ts: &mut SlotTs, ops: &[O]) -> Result<(), PushError> {
     if O::SQE128 && ring.flags & (sys::IORING_SETUP_SQE128 | sys::IORING_SETUP_SQE_MIXED) == 0 {
         return Err(PushError::NeedsSqe128);
     }
@@ -64,7 +83,7 @@ pub(crate) fn push_multiple<O: PrepSqe>(ring: &mut Live, ops: &[O]) -> Result<()
         return Err(PushError::QueueFull);
     }
     for op in ops {
-        push(ring, op)?;
+        push(ring, ts, op)?;
     }
     Ok(())
 }
@@ -110,47 +129,44 @@ pub(crate) fn submit_and_wait_timeout(ring: &mut Live, want: u32, timeout: Durat
     enter_result(queue::submit_and_wait_timeout(ring, &mut cqe, want, ts.as_ptr(), 0, ptr::null()))
 }
 
-/// Turns a core "get a CQE" result into a copy of the CQE, which the core left at the
-/// head of the queue.
+/// Turns a core "get a CQE" result into "a visible CQE is at the head".
 #[inline(always)]
-fn got(ring: &Live, r: i32, cqe: *mut io_uring_cqe) -> Result<Cqe, EnterError> {
+fn got(r: i32, cqe: *mut io_uring_cqe) -> Result<(), EnterError> {
     if r < 0 {
         return Err(EnterError::from_raw(r));
     }
     if cqe.is_null() {
         return Err(EnterError::from(Errno::EAGAIN));
     }
-    cq::head(ring).map(|c| Cqe(*c)).ok_or(EnterError::from(Errno::EAGAIN))
+    Ok(())
 }
 
+/// True when a visible CQE is at the head (entering only to flush).
 #[inline]
-pub(crate) fn peek_cqe(ring: &mut Live) -> Option<Cqe> {
+fn peek_cqe(ring: &mut Live) -> bool {
     let mut cqe = ptr::null_mut();
     let r = queue::peek_cqe(ring, &mut cqe);
-    got(ring, r, cqe).ok()
+    got(r, cqe).is_ok()
 }
 
+/// Waits until a visible CQE is at the head.
 #[inline]
-pub(crate) fn wait_cqe(ring: &mut Live) -> Result<Cqe, EnterError> {
+fn wait_cqe(ring: &mut Live) -> Result<(), EnterError> {
     let mut cqe = ptr::null_mut();
     let r = queue::wait_cqe(ring, &mut cqe);
-    got(ring, r, cqe)
+    got(r, cqe)
 }
 
-pub(crate) fn wait_cqe_nr(ring: &mut Live, want: u32) -> Result<Cqe, EnterError> {
+/// Waits until `want` CQEs are ready (a visible one at the head).
+fn wait_cqe_nr(ring: &mut Live, want: u32) -> Result<(), EnterError> {
     let mut cqe = ptr::null_mut();
     let r = queue::wait_cqe_nr(ring, &mut cqe, want);
-    got(ring, r, cqe)
+    got(r, cqe)
 }
 
 /// Waits with a timeout. `ext_arg_only` refuses the fallback that queues an internal
 /// timeout SQE (the completion half of a split ring must not touch the SQ).
-pub(crate) fn wait_cqe_timeout(
-    ring: &mut Live,
-    want: u32,
-    timeout: Duration,
-    ext_arg_only: bool,
-) -> Result<Cqe, EnterError> {
+fn wait_cqe_timeout(ring: &mut Live, want: u32, timeout: Duration, ext_arg_only: bool) -> Result<(), EnterError> {
     if ext_arg_only && ring.features & sys::IORING_FEAT_EXT_ARG == 0 {
         return Err(EnterError::from(Errno::EOPNOTSUPP));
     }
@@ -158,33 +174,42 @@ pub(crate) fn wait_cqe_timeout(
     let mut cqe = ptr::null_mut();
     // `ts` outlives the wait (the kernel reads it while we wait).
     let r = queue::wait_cqes(ring, &mut cqe, want, ts.as_ptr(), ptr::null());
-    got(ring, r, cqe)
+    got(r, cqe)
 }
 
-/// The head CQE in 32-byte form (CQE32 rings, or a big CQE of a CQE_MIXED ring).
-pub(crate) fn peek_cqe32(ring: &mut Live) -> Option<Cqe32> {
-    peek_cqe(ring)?;
-    let c = cq::head(ring)?;
-    let extra = cq::cqe32_extra(ring, c)?;
-    Some(Cqe32 { cqe: Cqe(*c), extra })
+/// How [`guard`] gets a visible completion to the head of the queue.
+pub(crate) enum Wait {
+    /// Do not wait (enter only to flush).
+    Peek,
+    /// Wait until this many are ready.
+    Nr(u32),
+    /// Wait for one, at most this long; `true`: refuse the internal-timeout fallback.
+    Timeout(Duration, bool),
 }
 
-/// Hands the head CQE back to the kernel. False when there was none.
+/// Gets a visible CQE to the head as `how` says and wraps it in the guard that
+/// consumes exactly it (the reap paths of `IoUring` and `CompletionQueue`).
 #[inline]
-pub(crate) fn cqe_seen(ring: &mut Live) -> bool {
-    let mut reap = Reap::new(ring);
-    if reap.next_cqe(ring).is_none() {
-        return false;
+pub(crate) fn guard<'a>(
+    ring: &'a mut Live,
+    id: u64,
+    #[cfg(feature = "alloc")] owned: Option<&'a mut super::owned::Slab>,
+    how: Wait,
+) -> Result<CqeGuard<'a>, EnterError> {
+    match how {
+        Wait::Peek if !peek_cqe(ring) => return Err(EnterError::from(Errno::EAGAIN)),
+        Wait::Peek => {}
+        Wait::Nr(1) => wait_cqe(ring)?,
+        Wait::Nr(n) => wait_cqe_nr(ring, n)?,
+        Wait::Timeout(t, ext_arg_only) => wait_cqe_timeout(ring, 1, t, ext_arg_only)?,
     }
-    reap.release(ring);
-    true
-}
-
-/// The head CQE, if any, without consuming it (no syscall, no flush).
-#[cfg(feature = "alloc")]
-#[inline(always)]
-pub(crate) fn head_cqe(ring: &Live) -> Option<io_uring_cqe> {
-    cq::head(ring).copied()
+    CqeGuard::head(
+        ring,
+        id,
+        #[cfg(feature = "alloc")]
+        owned,
+    )
+    .ok_or(EnterError::from(Errno::EAGAIN))
 }
 
 /// Copies up to `out.len()` visible CQEs into `out`, first waiting until at least
@@ -197,20 +222,26 @@ pub(crate) fn copy_cqes(ring: &mut Live, out: &mut [Cqe], wait_nr: u32) -> Resul
     queue::copy_cqes(ring, raw, wait_nr).map_err(EnterError::from_raw)
 }
 
-/// Iterator over the CQEs that were ready when it was created; consumed slots are
-/// handed back to the kernel with one head store when it is dropped.
+/// Iterator over the CQEs that were ready when it was created, as [`Completion`]s;
+/// consumed slots are handed back to the kernel with one head store when it is dropped.
 pub struct Completions<'a> {
     ring: &'a mut Live,
+    ring_id: u64,
     reap: Reap,
     #[cfg(feature = "alloc")]
     owned: Option<&'a mut super::owned::Slab>,
 }
 
 impl<'a> Completions<'a> {
-    pub(crate) fn new(ring: &'a mut Live, #[cfg(feature = "alloc")] owned: Option<&'a mut super::owned::Slab>) -> Self {
+    pub(crate) fn new(
+        ring: &'a mut Live,
+        ring_id: u64,
+        #[cfg(feature = "alloc")] owned: Option<&'a mut super::owned::Slab>,
+    ) -> Self {
         Completions {
             reap: Reap::new(ring),
             ring,
+            ring_id,
             #[cfg(feature = "alloc")]
             owned,
         }
@@ -218,16 +249,16 @@ impl<'a> Completions<'a> {
 }
 
 impl Iterator for Completions<'_> {
-    type Item = Cqe;
+    type Item = Completion;
 
     #[inline]
-    fn next(&mut self) -> Option<Cqe> {
+    fn next(&mut self) -> Option<Completion> {
         let cqe = *self.reap.next_cqe(self.ring)?;
         #[cfg(feature = "alloc")]
         if let Some(o) = self.owned.as_deref_mut() {
             o.completed(&cqe);
         }
-        Some(Cqe(cqe))
+        Some(Completion::new(Cqe(cqe), self.ring_id))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

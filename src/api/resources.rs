@@ -75,7 +75,7 @@ impl IoUring {
     /// let file = std::fs::File::open("Cargo.toml")?;
     /// let mut ring = IoUring::new(4)?;
     /// ring.register_files(&[-1, file.as_raw_fd()])?;
-    /// ring.push(&ops::Fsync::new(Fixed(1)).user_data(1))?;
+    /// ring.push(ops::Fsync::new(Fixed(1)).user_data(1))?;
     /// ring.submit_and_wait(1)?;
     /// assert_eq!(ring.wait_cqe()?.result(), Ok(0));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -135,7 +135,7 @@ impl IoUring {
     /// use io_urine::{ops, IoUring};
     /// let mut ring = IoUring::new(4)?;
     /// ring.register_ring_fd()?;
-    /// ring.push(&ops::Nop::new())?;
+    /// ring.push(ops::Nop::new())?;
     /// assert_eq!(ring.submit_and_wait(1)?, 1);
     /// ring.unregister_ring_fd()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -169,8 +169,8 @@ impl IoUring {
     /// let mut ring = IoUring::builder().r_disabled().build(4)?;
     /// ring.register_restrictions(&[Restriction::sqe_op(ops::Nop::CODE)])?;
     /// ring.enable_rings()?;
-    /// ring.push(&ops::Nop::new().user_data(1))?;
-    /// ring.push(&ops::Fsync::new(0).user_data(2))?; // not allowed
+    /// ring.push(ops::Nop::new().user_data(1))?;
+    /// ring.push(ops::Fsync::new(0).user_data(2))?; // not allowed
     /// ring.submit_and_wait(2)?;
     /// let mut res: Vec<_> = ring.completions().map(|c| (c.user_data(), c.res())).collect();
     /// res.sort();

@@ -1,7 +1,7 @@
 //! [`IoUring`]: an owned ring, and [`Builder`] for its setup flags.
 
 use super::queue::{self, Completions};
-use super::{Cqe, Cqe32, EnterError, Features, InitError, PrepSqe, PushError, Sqe};
+use super::{Cqe, CqeGuard, EnterError, Features, InitError, PrepSqe, PushError, SafeOp, Sqe};
 use crate::ring::{setup, Live};
 use crate::sys::{self, io_uring, io_uring_params};
 use core::ffi::c_void;
@@ -18,7 +18,7 @@ use core::time::Duration;
 ///
 /// let mut ring = IoUring::new(8)?;
 /// for i in 0..4 {
-///     ring.push(&ops::Nop::new().user_data(i))?;
+///     ring.push(ops::Nop::new().user_data(i))?;
 /// }
 /// assert_eq!(ring.submit_and_wait(4)?, 4);
 /// let mut seen: Vec<u64> = ring.completions().map(|c| c.user_data()).collect();
@@ -28,6 +28,13 @@ use core::time::Duration;
 /// ```
 pub struct IoUring {
     pub(crate) ring: Live,
+    /// This ring's identity: completions carry it, BufRings check it.
+    pub(crate) id: u64,
+    /// Provided-buffer ids handed to BufRings so far: each BufRing of the ring gets its
+    /// own range, so a completion's buffer id names one buffer of one BufRing.
+    pub(crate) bids_used: core::cell::Cell<u32>,
+    /// Each submission slot's spare timespec (timeouts own theirs this way).
+    pub(crate) slot_ts: super::slot_ts::SlotTs,
     #[cfg(feature = "alloc")]
     pub(crate) owned: super::owned::Slab,
 }
@@ -78,9 +85,20 @@ impl IoUring {
             return Err(InitError::from_raw(r));
         }
         // SAFETY: just set up by the library; IoUring keeps it unmodified until Drop.
-        let ring = unsafe { Live::new(ring) }.ok_or(InitError::from_raw(-sys::errno::EINVAL))?;
+        let mut ring = unsafe { Live::new(ring) }.ok_or(InitError::from_raw(-sys::errno::EINVAL))?;
+        let slot_ts = match super::slot_ts::SlotTs::new(ring.sq.ring_entries) {
+            Ok(t) => t,
+            Err(e) => {
+                // SAFETY: our ring, never used again.
+                unsafe { setup::queue_exit(ring.raw_mut()) };
+                return Err(InitError::from_raw(e));
+            }
+        };
         Ok(IoUring {
             ring,
+            id: super::completion::new_ring_id(),
+            bids_used: core::cell::Cell::new(0),
+            slot_ts,
             #[cfg(feature = "alloc")]
             owned: super::owned::Slab::new(),
         })
@@ -128,18 +146,35 @@ impl IoUring {
     /// ```
     #[inline]
     pub fn get_sqe(&mut self) -> Result<Sqe<'_>, PushError> {
-        queue::get_sqe(&mut self.ring)
+        queue::get_sqe(&mut self.ring, &mut self.slot_ts)
     }
 
     /// A free 128-byte slot: the ring must use `SQE128` or `SQE_MIXED`.
     pub fn get_sqe128(&mut self) -> Result<Sqe<'_>, PushError> {
-        queue::get_sqe128(&mut self.ring)
+        queue::get_sqe128(&mut self.ring, &mut self.slot_ts)
     }
 
-    /// Queues one operation (it is sent to the kernel by the next submit).
+    /// Queues one operation (it is sent to the kernel by the next submit): a
+    /// pointer-free operation ([`SafeOp`]) by reference, any other by value. An operation
+    /// that carries pointers is consumed, so the promise its `unsafe` constructor made
+    /// covers this one submission:
+    ///
+    /// ```
+    /// use io_urine::{ops, IoUring};
+    /// let mut ring = IoUring::new(4)?;
+    /// let nop = ops::Nop::new().user_data(1);
+    /// ring.push(&nop)?; // pointer-free: by reference, as often as you like
+    /// ring.push(&nop)?;
+    /// let mut buf = [0u8; 8];
+    /// // SAFETY: `buf` is not touched until the read completes below.
+    /// ring.push(unsafe { ops::Read::new(-1, buf.as_mut_ptr(), 8) }.user_data(2))?;
+    /// ring.submit_and_wait(3)?;
+    /// assert_eq!(ring.completions().count(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
-    pub fn push<O: PrepSqe>(&mut self, op: &O) -> Result<(), PushError> {
-        queue::push(&mut self.ring, op)
+    pub fn push<O: PrepSqe>(&mut self, op: O) -> Result<(), PushError> {
+        queue::push(&mut self.ring, &mut self.slot_ts, op)
     }
 
     /// Queues all of `ops`, or none of them when they do not all fit.
@@ -153,8 +188,8 @@ impl IoUring {
     /// assert_eq!(ring.sq_ready(), 4);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn push_multiple<O: PrepSqe>(&mut self, ops: &[O]) -> Result<(), PushError> {
-        queue::push_multiple(&mut self.ring, ops)
+    pub fn push_multiple<O: SafeOp>(&mut self, ops: &[O]) -> Result<(), PushError> {
+        queue::push_multiple(&mut self.ring, &mut self.slot_ts, ops)
     }
 
     /// Sends queued submissions to the kernel; returns how many it took. Enters the
@@ -177,7 +212,7 @@ impl IoUring {
     /// use io_urine::{ops, IoUring};
     /// use core::time::Duration;
     /// let mut ring = IoUring::new(4)?;
-    /// ring.push(&ops::Nop::new())?;
+    /// ring.push(ops::Nop::new())?;
     /// assert_eq!(ring.submit_and_wait_timeout(1, Duration::from_secs(1))?, 1);
     /// assert_eq!(ring.cq_ready(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -197,49 +232,39 @@ impl IoUring {
         queue::sq_wait(&self.ring)
     }
 
-    /// The next completion, if one is ready, without consuming it (call
-    /// [`cqe_seen`](Self::cqe_seen) afterwards). Enters the kernel only to flush
-    /// overflowed completions or reap polled I/O.
-    #[inline]
-    pub fn peek_cqe(&mut self) -> Option<Cqe> {
-        queue::peek_cqe(&mut self.ring)
+    #[inline(always)]
+    fn guard(&mut self, how: queue::Wait) -> Result<CqeGuard<'_>, EnterError> {
+        queue::guard(
+            &mut self.ring,
+            self.id,
+            #[cfg(feature = "alloc")]
+            Some(&mut self.owned),
+            how,
+        )
     }
 
-    /// The next completion, waiting for one if needed; not consumed until
-    /// [`cqe_seen`](Self::cqe_seen).
+    /// The next completion, if one is ready, as a [`CqeGuard`]: dropping it consumes
+    /// that completion. Enters the kernel only to flush overflowed completions or reap
+    /// polled I/O.
     #[inline]
-    pub fn wait_cqe(&mut self) -> Result<Cqe, EnterError> {
-        queue::wait_cqe(&mut self.ring)
+    pub fn peek_cqe(&mut self) -> Option<CqeGuard<'_>> {
+        self.guard(queue::Wait::Peek).ok()
     }
 
-    /// Waits until `want` completions are ready and returns the first (not consumed).
-    pub fn wait_cqe_nr(&mut self, want: u32) -> Result<Cqe, EnterError> {
-        queue::wait_cqe_nr(&mut self.ring, want)
+    /// The next completion, waiting for one if needed; consumed when the guard drops.
+    #[inline]
+    pub fn wait_cqe(&mut self) -> Result<CqeGuard<'_>, EnterError> {
+        self.guard(queue::Wait::Nr(1))
+    }
+
+    /// Waits until `want` completions are ready and returns the first as a guard.
+    pub fn wait_cqe_nr(&mut self, want: u32) -> Result<CqeGuard<'_>, EnterError> {
+        self.guard(queue::Wait::Nr(want))
     }
 
     /// [`wait_cqe`](Self::wait_cqe) with a timeout ([`EnterError::is_timeout`] on expiry).
-    pub fn wait_cqe_timeout(&mut self, timeout: Duration) -> Result<Cqe, EnterError> {
-        queue::wait_cqe_timeout(&mut self.ring, 1, timeout, false)
-    }
-
-    /// The next completion in 32-byte form (rings set up with `CQE32`, or a big CQE on
-    /// a `CQE_MIXED` ring); `None` when none is ready or the head CQE is small.
-    pub fn peek_cqe32(&mut self) -> Option<Cqe32> {
-        queue::peek_cqe32(&mut self.ring)
-    }
-
-    /// Consumes the completion at the head of the queue (the one
-    /// [`peek_cqe`](Self::peek_cqe) / [`wait_cqe`](Self::wait_cqe) returned). Returns
-    /// false when the queue was empty.
-    #[inline]
-    pub fn cqe_seen(&mut self) -> bool {
-        #[cfg(feature = "alloc")]
-        if self.owned.in_flight() != 0 {
-            if let Some(c) = queue::head_cqe(&self.ring) {
-                self.owned.completed(&c);
-            }
-        }
-        queue::cqe_seen(&mut self.ring)
+    pub fn wait_cqe_timeout(&mut self, timeout: Duration) -> Result<CqeGuard<'_>, EnterError> {
+        self.guard(queue::Wait::Timeout(timeout, false))
     }
 
     /// Copies up to `out.len()` completions into `out` and consumes them, after
@@ -253,7 +278,7 @@ impl IoUring {
     /// let mut total = 0;
     /// for round in 0..10u64 {
     ///     for i in 0..32 {
-    ///         ring.push(&ops::Nop::new().user_data(round * 32 + i))?;
+    ///         ring.push(ops::Nop::new().user_data(round * 32 + i))?;
     ///     }
     ///     ring.submit()?;
     ///     let n = ring.copy_cqes(&mut out, 32)?;
@@ -282,6 +307,7 @@ impl IoUring {
     pub fn completions(&mut self) -> Completions<'_> {
         Completions::new(
             &mut self.ring,
+            self.id,
             #[cfg(feature = "alloc")]
             Some(&mut self.owned),
         )
@@ -293,7 +319,7 @@ impl IoUring {
     /// ```
     /// use io_urine::{ops, IoUring};
     /// let mut ring = IoUring::new(4)?;
-    /// ring.push(&ops::Nop::new())?;
+    /// ring.push(ops::Nop::new())?;
     /// // Publish the SQE without entering (SQPOLL-style), then enter by hand.
     /// assert_eq!(ring.sq_ready(), 1);
     /// ring.submit_and_wait(0)?;
@@ -363,7 +389,7 @@ impl IoUring {
     /// std::thread::scope(|s| {
     ///     s.spawn(move || {
     ///         for i in 0..100u64 {
-    ///             while sq.push(&ops::Nop::new().user_data(i)).is_err() {
+    ///             while sq.push(ops::Nop::new().user_data(i)).is_err() {
     ///                 sq.submit().unwrap();
     ///             }
     ///         }
@@ -372,14 +398,13 @@ impl IoUring {
     ///     let mut sum = 0;
     ///     for _ in 0..100 {
     ///         sum += cq.wait_cqe().unwrap().user_data();
-    ///         cq.cqe_seen();
     ///     }
     ///     assert_eq!(sum, 4950);
     /// });
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn split(&mut self) -> (super::SubmissionQueue<'_>, super::CompletionQueue<'_>) {
-        super::split::split(&mut self.ring)
+        super::split::split(&mut self.ring, &mut self.slot_ts, self.id)
     }
 
     /// The ring's file descriptor.
@@ -503,7 +528,7 @@ impl Builder {
     /// ```
     /// use io_urine::{ops, IoUring};
     /// let mut ring = IoUring::builder().sqpoll(100).build(8)?;
-    /// ring.push(&ops::Nop::new().user_data(5))?;
+    /// ring.push(ops::Nop::new().user_data(5))?;
     /// ring.submit()?;
     /// assert_eq!(ring.wait_cqe()?.user_data(), 5);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -540,7 +565,7 @@ impl Builder {
         self.flag(sys::IORING_SETUP_SQE128)
     }
 
-    /// `IORING_SETUP_CQE32`: 32-byte CQEs (read with [`IoUring::peek_cqe32`]).
+    /// `IORING_SETUP_CQE32`: 32-byte CQEs (read with [`CqeGuard::cqe32`]).
     pub fn cqe32(self) -> Self {
         self.flag(sys::IORING_SETUP_CQE32)
     }

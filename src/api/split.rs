@@ -10,7 +10,8 @@
 //! requires `FEAT_EXT_ARG`).
 
 use super::queue::{self, Completions};
-use super::{Cqe, EnterError, PrepSqe, PushError, Sqe};
+use super::slot_ts::SlotTs;
+use super::{Cqe, CqeGuard, EnterError, PrepSqe, PushError, SafeOp, Sqe};
 use crate::ring::Live;
 use core::marker::PhantomData;
 use core::time::Duration;
@@ -29,6 +30,7 @@ use core::time::Duration;
 /// ```
 pub struct SubmissionQueue<'a> {
     ring: &'a mut Live,
+    ts: &'a mut SlotTs,
 }
 
 /// The completion half of a split [`IoUring`](crate::IoUring): `Send`, not `Sync`,
@@ -52,6 +54,7 @@ pub struct SubmissionQueue<'a> {
 /// through the unsplit ring.
 pub struct CompletionQueue<'a> {
     ring: Live,
+    id: u64,
     _ring: PhantomData<&'a mut Live>,
 }
 
@@ -62,7 +65,7 @@ unsafe impl Send for SubmissionQueue<'_> {}
 // SAFETY: as above, for the CQ side.
 unsafe impl Send for CompletionQueue<'_> {}
 
-pub(crate) fn split(ring: &mut Live) -> (SubmissionQueue<'_>, CompletionQueue<'_>) {
+pub(crate) fn split<'a>(ring: &'a mut Live, ts: &'a mut SlotTs, id: u64) -> (SubmissionQueue<'a>, CompletionQueue<'a>) {
     // SAFETY: the halves keep to their side (module comment); the copy is never torn
     // down, and it only lives while `ring` is borrowed.
     let mut copy = unsafe { ring.alias() };
@@ -73,25 +76,25 @@ pub(crate) fn split(ring: &mut Live) -> (SubmissionQueue<'_>, CompletionQueue<'_
         *enter_fd = *fd;
         *copy.int_flags_mut() &= !(crate::sys::INT_FLAG_REG_RING | crate::sys::INT_FLAG_REG_REG_RING);
     }
-    (SubmissionQueue { ring }, CompletionQueue { ring: copy, _ring: PhantomData })
+    (SubmissionQueue { ring, ts }, CompletionQueue { ring: copy, id, _ring: PhantomData })
 }
 
 impl SubmissionQueue<'_> {
     /// A free slot (reset to `NOP`), or [`PushError::QueueFull`].
     #[inline]
     pub fn get_sqe(&mut self) -> Result<Sqe<'_>, PushError> {
-        queue::get_sqe(self.ring)
+        queue::get_sqe(self.ring, self.ts)
     }
 
     /// Queues one operation.
     #[inline]
-    pub fn push<O: PrepSqe>(&mut self, op: &O) -> Result<(), PushError> {
-        queue::push(self.ring, op)
+    pub fn push<O: PrepSqe>(&mut self, op: O) -> Result<(), PushError> {
+        queue::push(self.ring, self.ts, op)
     }
 
     /// Queues all of `ops` or none.
-    pub fn push_multiple<O: PrepSqe>(&mut self, ops: &[O]) -> Result<(), PushError> {
-        queue::push_multiple(self.ring, ops)
+    pub fn push_multiple<O: SafeOp>(&mut self, ops: &[O]) -> Result<(), PushError> {
+        queue::push_multiple(self.ring, self.ts, ops)
     }
 
     /// Sends queued submissions to the kernel.
@@ -126,28 +129,33 @@ impl SubmissionQueue<'_> {
 }
 
 impl CompletionQueue<'_> {
-    /// The next ready completion, not consumed.
-    #[inline]
-    pub fn peek_cqe(&mut self) -> Option<Cqe> {
-        queue::peek_cqe(&mut self.ring)
+    #[inline(always)]
+    fn guard(&mut self, how: queue::Wait) -> Result<CqeGuard<'_>, EnterError> {
+        queue::guard(
+            &mut self.ring,
+            self.id,
+            #[cfg(feature = "alloc")]
+            None,
+            how,
+        )
     }
 
-    /// The next completion, waiting if needed; not consumed.
+    /// The next ready completion, consumed when the guard drops.
     #[inline]
-    pub fn wait_cqe(&mut self) -> Result<Cqe, EnterError> {
-        queue::wait_cqe(&mut self.ring)
+    pub fn peek_cqe(&mut self) -> Option<CqeGuard<'_>> {
+        self.guard(queue::Wait::Peek).ok()
+    }
+
+    /// The next completion, waiting if needed; consumed when the guard drops.
+    #[inline]
+    pub fn wait_cqe(&mut self) -> Result<CqeGuard<'_>, EnterError> {
+        self.guard(queue::Wait::Nr(1))
     }
 
     /// [`wait_cqe`](Self::wait_cqe) with a timeout; needs `FEAT_EXT_ARG` (else
     /// `EOPNOTSUPP`).
-    pub fn wait_cqe_timeout(&mut self, timeout: Duration) -> Result<Cqe, EnterError> {
-        queue::wait_cqe_timeout(&mut self.ring, 1, timeout, true)
-    }
-
-    /// Consumes the head completion; false when there was none.
-    #[inline]
-    pub fn cqe_seen(&mut self) -> bool {
-        queue::cqe_seen(&mut self.ring)
+    pub fn wait_cqe_timeout(&mut self, timeout: Duration) -> Result<CqeGuard<'_>, EnterError> {
+        self.guard(queue::Wait::Timeout(timeout, true))
     }
 
     /// Copies and consumes up to `out.len()` completions after waiting for `wait_nr`,
@@ -162,6 +170,7 @@ impl CompletionQueue<'_> {
     pub fn completions(&mut self) -> Completions<'_> {
         Completions::new(
             &mut self.ring,
+            self.id,
             #[cfg(feature = "alloc")]
             None,
         )

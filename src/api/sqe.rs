@@ -11,22 +11,90 @@ use core::time::Duration;
 pub const RESERVED_USER_DATA_BIT: u64 = 1 << 63;
 
 /// Something that can fill a submission queue entry: every operation type in
-/// [`ops`](crate::ops) implements it.
+/// [`ops`](crate::ops) implements it, and so does a reference to a pointer-free one
+/// ([`SafeOp`]). [`IoUring::push`](crate::IoUring::push) takes it by value.
 ///
 /// # Safety
-/// Implementations must write an SQE that is sound to submit: every address it puts in
-/// the SQE must stay valid (and unaliased where the kernel writes) until the operation
-/// completes, or be guaranteed so by the caller through an `unsafe` constructor. The
-/// operations in [`ops`](crate::ops) uphold this: the ones that take raw pointers have
-/// `unsafe` constructors that pass the obligation to their caller.
+/// Implementations must write an SQE that is sound to submit each time the value is
+/// pushed: every address it puts in the SQE must stay valid (and unaliased where the
+/// kernel writes) until the operation completes, or be guaranteed so by the caller
+/// through an `unsafe` constructor or setter. A type whose SQE can carry such an address
+/// must then be neither `Copy` nor `Clone`, so that the one push consuming the value is
+/// the submission the promise was made for. The operations in [`ops`](crate::ops) are
+/// built that way.
 pub unsafe trait PrepSqe {
     /// The kernel opcode (`IORING_OP_*`).
     const OPCODE: u8;
     /// True when the operation needs a 128-byte SQE (`NOP128`, `URING_CMD128`).
     const SQE128: bool = false;
+    /// True when [`prep_slot`](Self::prep_slot) uses the slot's spare timespec (the
+    /// push path looks the spare up only then).
+    #[doc(hidden)]
+    const SLOT_TS: bool = false;
     /// Writes the operation into `sqe` (every field the operation uses, plus the
     /// common options: flags, `user_data`, personality, buffer group).
     fn prep(&self, sqe: &mut io_uring_sqe);
+
+    /// As [`prep`](Self::prep), into a ring slot that comes with `aux`: a timespec that
+    /// belongs to the slot and stays untouched until the kernel has consumed the SQE.
+    /// Timeouts keep their timespec there, so they own it and need no caller pointer.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn prep_slot(&self, sqe: &mut io_uring_sqe, aux: &mut Timespec) {
+        let _ = aux;
+        self.prep(sqe)
+    }
+}
+
+/// A pointer-free operation: its SQE names no caller memory, so pushing it (any number
+/// of times, by reference) needs no `unsafe`. Implemented by the `Copy` operations of
+/// [`ops`](crate::ops) (`Nop`, `Fsync`, `Close`, `Timeout`, `PollAdd`, `Socket` …).
+///
+/// Operations that carry pointers are not `SafeOp` and not `Copy`: they are pushed by
+/// value, once.
+///
+/// ```compile_fail
+/// // A pointer-carrying operation cannot be pushed by reference (or twice).
+/// use io_urine::{ops, IoUring};
+/// let mut ring = IoUring::new(4).unwrap();
+/// let mut buf = [0u8; 4];
+/// let read = unsafe { ops::Read::new(0, buf.as_mut_ptr(), 4) };
+/// ring.push(&read).unwrap();
+/// ```
+///
+/// ```compile_fail
+/// use io_urine::{ops, IoUring};
+/// let mut ring = IoUring::new(4).unwrap();
+/// let mut buf = [0u8; 4];
+/// let read = unsafe { ops::Read::new(0, buf.as_mut_ptr(), 4) };
+/// ring.push(read).unwrap();
+/// ring.push(read).unwrap(); // use of moved value
+/// ```
+///
+/// ```compile_fail
+/// fn is_copy<T: Copy>() {}
+/// is_copy::<io_urine::ops::Read>();
+/// ```
+///
+/// # Safety
+/// The SQE that [`PrepSqe::prep`] writes into a ring slot must not contain any address
+/// the kernel dereferences after the push returns, except the slot's own timespec (the
+/// timeouts keep theirs there).
+pub unsafe trait SafeOp: PrepSqe + Copy {}
+
+// SAFETY: a pointer-free operation's SQE is sound to submit any number of times.
+unsafe impl<O: SafeOp> PrepSqe for &O {
+    const OPCODE: u8 = O::OPCODE;
+    const SQE128: bool = O::SQE128;
+    const SLOT_TS: bool = O::SLOT_TS;
+    #[inline(always)]
+    fn prep(&self, sqe: &mut io_uring_sqe) {
+        (**self).prep(sqe)
+    }
+    #[inline(always)]
+    fn prep_slot(&self, sqe: &mut io_uring_sqe, aux: &mut Timespec) {
+        (**self).prep_slot(sqe, aux)
+    }
 }
 
 /// A reserved submission queue slot, as handed out by
@@ -39,7 +107,7 @@ pub unsafe trait PrepSqe {
 /// use io_urine::{ops, IoUring};
 /// let mut ring = IoUring::new(4)?;
 /// let mut sqe = ring.get_sqe()?;
-/// sqe.prep(&ops::Nop::new()).set_user_data(7);
+/// sqe.prep(ops::Nop::new()).set_user_data(7);
 /// assert_eq!(sqe.user_data(), 7);
 /// ring.submit_and_wait(1)?;
 /// assert_eq!(ring.wait_cqe()?.user_data(), 7);
@@ -47,23 +115,25 @@ pub unsafe trait PrepSqe {
 /// ```
 pub struct Sqe<'a> {
     sqe: &'a mut io_uring_sqe,
+    aux: &'a mut Timespec,
 }
 
 impl<'a> Sqe<'a> {
     /// Wraps a freshly handed-out slot, resetting it to a `NOP` first.
     #[inline]
-    pub(crate) fn new(sqe: &'a mut io_uring_sqe) -> Self {
+    pub(crate) fn new(sqe: &'a mut io_uring_sqe, aux: &'a mut Timespec) -> Self {
         crate::prep::rw::nop(sqe);
         // prep helpers leave user_data alone: a reused slot must not keep an old
         // (possibly library-reserved) value.
         sqe.user_data = 0;
-        Sqe { sqe }
+        Sqe { sqe, aux }
     }
 
-    /// Fills the slot with `op` (replacing whatever it held).
+    /// Fills the slot with `op` (replacing whatever it held): a pointer-free operation by
+    /// reference, or any operation by value (consumed).
     #[inline]
-    pub fn prep<O: PrepSqe>(&mut self, op: &O) -> &mut Self {
-        op.prep(self.sqe);
+    pub fn prep<O: PrepSqe>(&mut self, op: O) -> &mut Self {
+        op.prep_slot(self.sqe, self.aux);
         self
     }
 

@@ -49,7 +49,7 @@ pub const PBUF_RING_MAX_ENTRIES: u32 = 32768;
 /// Bytes of a ring of `nentries` buffers, or `-EINVAL` for a size the kernel never
 /// accepts (0, not a power of two, more than [`PBUF_RING_MAX_ENTRIES`]).
 #[inline]
-fn ring_bytes(nentries: u32) -> Result<usize, i32> {
+pub(crate) fn ring_bytes(nentries: u32) -> Result<usize, i32> {
     if !nentries.is_power_of_two() || nentries > PBUF_RING_MAX_ENTRIES {
         return Err(-EINVAL);
     }

@@ -166,12 +166,6 @@ impl Reap {
     }
 }
 
-/// The first visible CQE from the head, without consuming anything.
-#[inline]
-pub(crate) fn head(ring: &Live) -> Option<&io_uring_cqe> {
-    Reap::new(ring).next_cqe(ring)
-}
-
 /// `__io_uring_peek_cqe`: the first visible CQE (or null), never entering the kernel.
 /// Hidden entries at the head are consumed; an internal timeout that fired ends the
 /// peek with its error and no CQE. `nr_available` gets the count of ready slots left.

@@ -133,6 +133,7 @@ pub mod errno {
     pub const ENXIO: i32 = 6;
     pub const EINVAL: i32 = 22;
     pub const ENFILE: i32 = 23;
+    pub const ENOSPC: i32 = 28;
     pub const ERANGE: i32 = 34;
     pub const ENOSYS: i32 = 38;
     pub const EOPNOTSUPP: i32 = 95;
