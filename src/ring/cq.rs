@@ -116,6 +116,9 @@ impl Reap {
     /// A walk over the CQEs ready now (tail loaded with acquire).
     #[inline(always)]
     pub(crate) fn new(ring: &Live) -> Reap {
+        if crate::trace::active() {
+            crate::trace::on_reap(ring);
+        }
         Reap { head: ring.cq_khead(), tail: ring.cq_ktail() }
     }
 

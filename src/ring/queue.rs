@@ -9,7 +9,7 @@
 use super::cq::{self, cq_ring_needs_flush};
 use super::sq::{flush_sq, get_sqe, sq_space_left};
 use super::{ring_enter_flags, Live};
-use crate::sys::{self, __kernel_timespec, errno::*, io_uring, io_uring_cqe};
+use crate::sys::{self, __kernel_timespec, errno::*, io_uring_cqe};
 use core::ffi::c_void;
 use core::ptr;
 use core::sync::atomic::{fence, Ordering};
@@ -18,16 +18,15 @@ use core::sync::atomic::{fence, Ordering};
 /// registered). The kernel only reads `arg` (a sigset of `sz` bytes, or what `flags`
 /// say) and checks it, so any value is memory-safe.
 #[inline]
-pub(crate) fn enter(
-    ring: &io_uring,
-    to_submit: u32,
-    min_complete: u32,
-    flags: u32,
-    arg: *const c_void,
-    sz: usize,
-) -> i32 {
+pub(crate) fn enter(ring: &Live, to_submit: u32, min_complete: u32, flags: u32, arg: *const c_void, sz: usize) -> i32 {
     // SAFETY: io_uring_enter never writes through `arg`; a bad pointer is -EFAULT.
-    unsafe { sys::syscall::io_uring_enter(ring.enter_ring_fd as u32, to_submit, min_complete, flags, arg, sz) }
+    let ret =
+        unsafe { sys::syscall::io_uring_enter(ring.enter_ring_fd as u32, to_submit, min_complete, flags, arg, sz) };
+    if crate::trace::active() {
+        // Trace what this enter completed before a real-header binary reaps it inline.
+        crate::trace::on_reap(ring);
+    }
+    ret
 }
 
 /// True when the kernel must be entered to get `submit` SQEs consumed: always without

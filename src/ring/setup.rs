@@ -363,6 +363,7 @@ fn finish_ring(ring: &mut io_uring, fd: i32, p: &io_uring_params) {
     if ring.flags & (sys::IORING_SETUP_IOPOLL | sys::IORING_SETUP_SQPOLL) == sys::IORING_SETUP_IOPOLL {
         ring.int_flags |= sys::INT_FLAG_CQ_ENTER;
     }
+    crate::trace::on_ring_setup();
 }
 
 /// One attempt at `__io_uring_queue_init_params`.
@@ -452,13 +453,16 @@ pub unsafe fn queue_init_params(
     let flags = p.flags;
     p.flags |= sys::IORING_SETUP_NO_SQARRAY;
     // SAFETY: forwarded.
-    let ret = unsafe { queue_init_once(entries, ring, p, buf, buf_size) };
-    if ret != -EINVAL || flags & sys::IORING_SETUP_NO_SQARRAY != 0 {
-        return ret;
+    let mut ret = unsafe { queue_init_once(entries, ring, p, buf, buf_size) };
+    if ret == -EINVAL && flags & sys::IORING_SETUP_NO_SQARRAY == 0 {
+        p.flags = flags;
+        // SAFETY: forwarded.
+        ret = unsafe { queue_init_once(entries, ring, p, buf, buf_size) };
     }
-    p.flags = flags;
-    // SAFETY: forwarded.
-    unsafe { queue_init_once(entries, ring, p, buf, buf_size) }
+    if ret < 0 {
+        crate::trace::on_setup_failed(ret, entries, flags);
+    }
+    ret
 }
 
 /// `io_uring_queue_mmap`: map a ring fd the caller created with `io_uring_setup`.

@@ -31,7 +31,7 @@ fn initialize_sqe(sqe: &mut io_uring_sqe) {
 
 /// The SQE slot of ring index `index` (masked, scaled to 64-byte units on `SQE128`).
 #[inline(always)]
-fn slot(ring: &Live, index: u32) -> *mut io_uring_sqe {
+pub(crate) fn slot(ring: &Live, index: u32) -> *mut io_uring_sqe {
     let idx = ((index & ring.sq.ring_mask) << sqe_shift_from_flags(ring.flags)) as usize;
     // SAFETY: Live invariant: idx < ring_entries << shift, the 64-byte slots mapped at
     // `sqes`, so the offset stays inside that mapping.
@@ -98,6 +98,9 @@ pub fn get_sqe128(ring: &mut Live) -> *mut io_uring_sqe {
 /// kernel has not consumed yet.
 #[inline]
 pub fn flush_sq(ring: &mut Live) -> u32 {
+    if crate::trace::active() {
+        crate::trace::on_submit(ring);
+    }
     let tail = ring.sq.sqe_tail;
     if ring.flags & sys::IORING_SETUP_SQ_REWIND != 0 {
         // The kernel ignores head and tail and takes `to_submit` SQEs from slot 0: hand
