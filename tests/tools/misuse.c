@@ -70,6 +70,23 @@ int main(int argc, char **argv)
 		sqe->opcode = 250;
 		return one() == -EINVAL ? 0 : 1;
 	}
+	if (!strcmp(c, "opcode-known")) {
+		/* The first opcode liburing 2.15 names that this kernel's probe lacks. */
+		struct io_uring_probe *p = io_uring_get_probe_ring(&ring);
+		int op;
+
+		if (!p)
+			return 1;
+		for (op = 0; op < IORING_OP_LAST && io_uring_opcode_supported(p, op); op++)
+			;
+		io_uring_free_probe(p);
+		if (op == IORING_OP_LAST)
+			return 77; /* this kernel has them all */
+		sqe = sqe_ud(op);
+		io_uring_prep_nop(sqe);
+		sqe->opcode = op;
+		return one() == -EINVAL ? 0 : 1;
+	}
 	if (!strcmp(c, "sqe-flags")) {
 		sqe = sqe_ud(2);
 		io_uring_prep_nop(sqe);
@@ -136,6 +153,6 @@ int main(int argc, char **argv)
 			return 1;
 		return 0;
 	}
-	fprintf(stderr, "usage: %s opcode|sqe-flags|fixed-file|buffer-select|cq-advance|setup-unknown|setup-new|clean\n", argv[0]);
+	fprintf(stderr, "usage: %s opcode|opcode-known|sqe-flags|fixed-file|buffer-select|cq-advance|setup-unknown|setup-new|clean\n", argv[0]);
 	return 2;
 }
