@@ -514,3 +514,49 @@ fn check_sqe(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    #[test]
+    fn environ_entries_match_std() {
+        // Entries of the initial environment short enough for the scanner (300 bytes).
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        for_each_env_entry(&mut |e| seen.push(e.to_vec()));
+        assert!(!seen.is_empty(), "/proc/self/environ gave nothing");
+        for (k, v) in std::env::vars_os() {
+            let mut e = k.as_encoded_bytes().to_vec();
+            e.push(b'=');
+            e.extend_from_slice(v.as_encoded_bytes());
+            if e.len() <= 300 && k != "RUST_TEST_THREADS" {
+                assert!(seen.contains(&e), "{k:?} missing");
+            }
+        }
+    }
+
+    #[test]
+    fn sqe_and_cqe_lines() {
+        let mut out = Out::new();
+        let sqe = io_uring_sqe {
+            opcode: sys::IORING_OP_RECV,
+            flags: sys::IOSQE_BUFFER_SELECT | sys::IOSQE_IO_LINK,
+            fd: 5,
+            len: 64,
+            op_flags: 0x100,
+            buf_index: 3,
+            user_data: 42,
+            ..Default::default()
+        };
+        write_sqe(&mut out, &sqe).unwrap();
+        let cqe = io_uring_cqe { user_data: 42, res: -105, flags: sys::IORING_CQE_F_MORE };
+        write_cqe(&mut out, &cqe).unwrap();
+        let text = core::str::from_utf8(&out.buf[..out.len]).unwrap();
+        assert_eq!(
+            text,
+            "SQE op=RECV fd=5 off=0 len=64 addr=0x0 flags=IO_LINK|BUFFER_SELECT msg_flags=WAITALL buf_group=3 user_data=0x2aCQE user_data=0x2a res=-105(ENOBUFS) flags=MORE"
+        );
+        out.len = 0; // nothing to write on drop
+    }
+}
