@@ -79,6 +79,8 @@ pub struct Facts {
 }
 
 const CAP_SYS_ADMIN: u32 = 21;
+/// The kernel's `IORING_MAX_ENTRIES`.
+const MAX_ENTRIES: u32 = 32768;
 
 impl Facts {
     /// Gathers the facts from `/proc` and `getrlimit`.
@@ -128,8 +130,13 @@ pub enum Cause {
     Memlock { limit: u64, need: u64 },
     /// ENOMEM otherwise.
     NoMemory,
-    /// EINVAL: setup flags (`refused`: those the kernel refuses tried alone) or parameters.
+    /// EINVAL: setup flags the kernel refuses, each tried alone (bits no kernel knows
+    /// included).
     Flags { refused: u32 },
+    /// EINVAL with an entry count outside 1..=32768 (without `IORING_SETUP_CLAMP`).
+    Entries(u32),
+    /// EINVAL although every flag is accepted alone: a combination or a parameter.
+    Params,
     /// EMFILE / ENFILE.
     Fds,
     /// Anything else.
@@ -162,6 +169,9 @@ pub fn diagnose(err: i32, entries: u32, flags: u32, facts: &Facts) -> Cause {
         };
     }
     if e == E::INVAL.raw_os_error() {
+        if (entries == 0 || entries > MAX_ENTRIES) && flags & sys::IORING_SETUP_CLAMP == 0 {
+            return Cause::Entries(entries);
+        }
         let mut refused = 0;
         for &(bit, _) in super::names::SETUP_FLAGS {
             if flags & bit != 0 && try_setup_flag(bit) < 0 {
@@ -170,7 +180,8 @@ pub fn diagnose(err: i32, entries: u32, flags: u32, facts: &Facts) -> Cause {
         }
         // Bits no table names are unknown to every kernel liburing 2.15 knows of.
         let known = super::names::SETUP_FLAGS.iter().fold(0, |a, b| a | b.0);
-        return Cause::Flags { refused: refused | (flags & !known) };
+        let refused = refused | (flags & !known);
+        return if refused == 0 { Cause::Params } else { Cause::Flags { refused } };
     }
     if e == E::MFILE.raw_os_error() || e == E::NFILE.raw_os_error() {
         return Cause::Fds;
@@ -211,9 +222,12 @@ impl fmt::Display for Sentence<'_> {
             Cause::Memlock { .. } => f.write_str("raise the limit: ulimit -l unlimited in the shell, memlock in /etc/security/limits.conf, LimitMEMLOCK= for systemd services, docker run --ulimit memlock=-1"),
             Cause::NoMemory if !fix => f.write_str("the kernel could not allocate the ring's memory (ENOMEM) although RLIMIT_MEMLOCK allows it"),
             Cause::NoMemory => f.write_str("ask for fewer entries, or free memory (check the cgroup's memory.max)"),
-            Cause::Flags { refused: 0 } if !fix => f.write_str("the kernel refuses these setup parameters (EINVAL), though it accepts each flag alone: a combination of flags or the entry counts"),
             Cause::Flags { refused } if !fix => write!(f, "this kernel does not accept the setup flags {}", Flags(refused, SETUP_FLAGS)),
             Cause::Flags { .. } => f.write_str("drop the flags this kernel lacks (io_urine doctor lists what it accepts) or run a newer kernel"),
+            Cause::Entries(n) if !fix => write!(f, "{n} entries: a ring has 1 to {MAX_ENTRIES} SQ entries"),
+            Cause::Entries(_) => f.write_str("ask for 1 to 32768 entries, or set IORING_SETUP_CLAMP to have the kernel cap the count"),
+            Cause::Params if !fix => f.write_str("the kernel accepts each requested flag alone but refuses this combination or these parameters (EINVAL)"),
+            Cause::Params => f.write_str("check what the flags need: SQ_AFF needs SQPOLL, DEFER_TASKRUN needs SINGLE_ISSUER, REGISTERED_FD_ONLY needs NO_MMAP, ATTACH_WQ a live wq_fd, CQSIZE cq_entries at least the SQ entries (at most 65536), TASKRUN_FLAG COOP_TASKRUN or DEFER_TASKRUN"),
             Cause::Fds if !fix => f.write_str("the process or the system is out of file descriptors (EMFILE/ENFILE)"),
             Cause::Fds => f.write_str("close unused descriptors or raise ulimit -n"),
             Cause::Other(e) if !fix => write!(f, "io_uring_setup failed with {}", super::names::Res(e)),
@@ -300,5 +314,9 @@ mod tests {
         assert!(matches!(diagnose(-12, 4096, 0, &f), Cause::Memlock { limit: 65536, .. }));
         // A bit no kernel knows is named as refused.
         assert_eq!(diagnose(-22, 8, 1 << 31, &Facts::default()), Cause::Flags { refused: 1 << 31 });
+        assert_eq!(diagnose(-22, 0, 0, &Facts::default()), Cause::Entries(0));
+        assert_eq!(diagnose(-22, 65536, 0, &Facts::default()), Cause::Entries(65536));
+        // Each flag is fine alone: SQ_AFF without SQPOLL is a combination problem.
+        assert_eq!(diagnose(-22, 8, sys::IORING_SETUP_SQ_AFF, &Facts::default()), Cause::Params);
     }
 }

@@ -87,6 +87,9 @@ fn read_env() {
             use rustix::fs::{open, Mode, OFlags};
             let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::APPEND | OFlags::CLOEXEC;
             if let Ok(fd) = open(cpath, flags, Mode::from_raw_mode(0o644)) {
+                // Moved up out of the way, so the program's own descriptors keep the
+                // numbers they have without tracing (where RLIMIT_NOFILE allows).
+                let fd = rustix::io::fcntl_dupfd_cloexec(&fd, 900).unwrap_or(fd);
                 OUT_FD.store(rustix::fd::IntoRawFd::into_raw_fd(fd), Relaxed);
             }
         }
