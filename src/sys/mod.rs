@@ -10,6 +10,7 @@ pub mod consts;
 pub mod net;
 pub mod op;
 pub mod page;
+pub mod procfs;
 pub mod reg;
 pub mod syscall;
 

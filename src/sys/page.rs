@@ -9,7 +9,6 @@
 use core::ffi::c_void;
 use core::ptr;
 use core::sync::atomic::{AtomicUsize, Ordering};
-use rustix::fs::{self, Mode, OFlags};
 use rustix::mm::{self, MapFlags, MprotectFlags, ProtFlags};
 
 /// `AT_PAGESZ` of `<elf.h>`.
@@ -35,18 +34,10 @@ pub fn page_size() -> usize {
 /// `AT_PAGESZ` from `/proc/self/auxv` (pairs of native words), if readable.
 pub(crate) fn from_auxv() -> Option<usize> {
     const WORD: usize = core::mem::size_of::<usize>();
-    let fd = fs::open(c"/proc/self/auxv", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
     // A process's auxv is a few dozen entries; 4 KiB holds 256 of them.
     let mut buf = [0u8; 4096];
-    let mut len = 0;
-    while len < buf.len() {
-        match rustix::io::read(&fd, &mut buf[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(_) => return None,
-        }
-    }
+    let buf = super::procfs::read_file(c"/proc/self/auxv", &mut buf)?;
+    let len = buf.len();
     let word = |i: usize| {
         let mut w = [0u8; WORD];
         w.copy_from_slice(&buf[i..i + WORD]);

@@ -3,27 +3,10 @@
 //! `IO_URINE_TRACE` / `IO_URINE_CHECK` set) give for a failed `io_uring_setup`.
 
 use crate::ring::setup;
+use crate::sys::procfs::read_file;
 use crate::sys::{self, io_uring, io_uring_params};
 use core::fmt;
 use core::ptr;
-use rustix::fd::OwnedFd;
-use rustix::fs::{self, Mode, OFlags};
-
-/// Reads a small file (procfs) into `buf`; the bytes read, or `None` when it cannot be
-/// opened or read.
-pub fn read_file<'a>(path: &core::ffi::CStr, buf: &'a mut [u8]) -> Option<&'a [u8]> {
-    let fd: OwnedFd = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
-    let mut n = 0;
-    while n < buf.len() {
-        match rustix::io::read(&fd, &mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(_) => return None,
-        }
-    }
-    Some(&buf[..n])
-}
 
 /// Parses a leading decimal (optionally negative) number, skipping blanks.
 pub fn parse_i64(s: &[u8]) -> Option<i64> {
