@@ -37,6 +37,17 @@ static struct io_uring_sqe *sqe_ud(__u64 ud)
 	return sqe;
 }
 
+/* A NOP whose opcode byte is `op` and flags byte `flags`: expects -EINVAL. */
+static int nop_as(__u64 ud, int op, int flags)
+{
+	struct io_uring_sqe *sqe = sqe_ud(ud);
+
+	io_uring_prep_nop(sqe);
+	sqe->opcode = op;
+	sqe->flags = flags;
+	return one() == -EINVAL ? 0 : 1;
+}
+
 /* A recv with buffer select from group `bgid` on a socket with 5 bytes waiting. */
 static int recv_select(int bgid, int *sv)
 {
@@ -64,12 +75,8 @@ int main(int argc, char **argv)
 	if (io_uring_queue_init(8, &ring, 0) || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
 	    write(sv[1], "hello", 5) != 5)
 		return 1;
-	if (!strcmp(c, "opcode")) {
-		sqe = sqe_ud(1);
-		io_uring_prep_nop(sqe);
-		sqe->opcode = 250;
-		return one() == -EINVAL ? 0 : 1;
-	}
+	if (!strcmp(c, "opcode"))
+		return nop_as(1, 250, 0);
 	if (!strcmp(c, "opcode-known")) {
 		/* The first opcode liburing 2.15 names that this kernel's probe lacks. */
 		struct io_uring_probe *p = io_uring_get_probe_ring(&ring);
@@ -82,17 +89,10 @@ int main(int argc, char **argv)
 		io_uring_free_probe(p);
 		if (op == IORING_OP_LAST)
 			return 77; /* this kernel has them all */
-		sqe = sqe_ud(op);
-		io_uring_prep_nop(sqe);
-		sqe->opcode = op;
-		return one() == -EINVAL ? 0 : 1;
+		return nop_as(op, op, 0);
 	}
-	if (!strcmp(c, "sqe-flags")) {
-		sqe = sqe_ud(2);
-		io_uring_prep_nop(sqe);
-		sqe->flags = 0x80;
-		return one() == -EINVAL ? 0 : 1;
-	}
+	if (!strcmp(c, "sqe-flags"))
+		return nop_as(2, IORING_OP_NOP, 0x80);
 	if (!strcmp(c, "fixed-file")) {
 		sqe = sqe_ud(4);
 		io_uring_prep_read(sqe, 0, buf, 4, 0);

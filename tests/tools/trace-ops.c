@@ -14,6 +14,28 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* Reaps `n` completions, printing each; nonzero if one is not what `want` says (a poll
+ * result needs POLLIN). */
+static int reap(struct io_uring *ring, int n, const int *want)
+{
+	struct io_uring_cqe *cqe;
+	int bad = 0;
+
+	while (n--) {
+		if (io_uring_wait_cqe(ring, &cqe))
+			return 1;
+		printf("cqe %llu %d\n", (unsigned long long)cqe->user_data, cqe->res);
+		if (cqe->user_data < 1 || cqe->user_data > 8)
+			bad = 1;
+		else if (cqe->user_data == 8)
+			bad |= !(cqe->res & POLLIN);
+		else
+			bad |= cqe->res != want[cqe->user_data];
+		io_uring_cqe_seen(ring, cqe);
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "trace-ops.tmp";
@@ -23,8 +45,7 @@ int main(int argc, char **argv)
 	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe *cqe;
-	int fd, pfd[2], ret, i, bad = 0;
+	int fd, pfd[2], ret, bad = 0;
 	int want[9] = { 0, (int)sizeof(msg) - 1, 0, 5, 7, 0, -EBADF, -ETIME, POLLIN };
 
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -49,13 +70,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "submit 1: %d\n", ret);
 		return 1;
 	}
-	for (i = 0; i < 2; i++) {
-		if (io_uring_wait_cqe(&ring, &cqe))
-			return 1;
-		printf("cqe %llu %d\n", (unsigned long long)cqe->user_data, cqe->res);
-		bad |= cqe->res != want[cqe->user_data];
-		io_uring_cqe_seen(&ring, cqe);
-	}
+	bad |= reap(&ring, 2, want);
 
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_read(sqe, fd, rbuf, sizeof(rbuf), 6);
@@ -80,18 +95,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "submit 2: %d\n", ret);
 		return 1;
 	}
-	for (i = 0; i < 6; i++) {
-		if (io_uring_wait_cqe(&ring, &cqe))
-			return 1;
-		printf("cqe %llu %d\n", (unsigned long long)cqe->user_data, cqe->res);
-		if (cqe->user_data < 3 || cqe->user_data > 8)
-			bad = 1;
-		else if (cqe->user_data == 8)
-			bad |= !(cqe->res & POLLIN);
-		else
-			bad |= cqe->res != want[cqe->user_data];
-		io_uring_cqe_seen(&ring, cqe);
-	}
+	bad |= reap(&ring, 6, want);
 	bad |= memcmp(rbuf, "io_ur", 5) || memcmp(v1, "hel", 3) || memcmp(v2, "lo i", 4);
 	io_uring_queue_exit(&ring);
 	close(fd);
