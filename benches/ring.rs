@@ -72,6 +72,7 @@ struct Urine {
 impl Lib for Urine {
     const NAME: &'static str = "io_urine";
 
+    #[inline(never)] // a symbol of its own, for callgrind per-library counts
     fn nop_batches(&mut self, batches: usize) -> u64 {
         let mut sum = 0u64;
         for b in 0..batches {
@@ -89,6 +90,7 @@ impl Lib for Urine {
         sum
     }
 
+    #[inline(never)] // a symbol of its own, for callgrind per-library counts
     fn read_batches(&mut self, fd: i32, bufs: &mut [Page], batches: usize) -> u64 {
         let mut sum = 0u64;
         for b in 0..batches {
@@ -111,6 +113,7 @@ impl Lib for Urine {
         sum
     }
 
+    #[inline(never)] // a symbol of its own, for callgrind per-library counts
     fn recv_batches(&mut self, tx: i32, rx: i32, batches: usize) -> u64 {
         let mut sum = 0u64;
         for b in 0..batches {
@@ -195,6 +198,7 @@ impl Tokio {
 impl Lib for Tokio {
     const NAME: &'static str = "io-uring";
 
+    #[inline(never)] // a symbol of its own, for callgrind per-library counts
     fn nop_batches(&mut self, batches: usize) -> u64 {
         let mut sum = 0u64;
         for b in 0..batches {
@@ -217,6 +221,7 @@ impl Lib for Tokio {
         sum
     }
 
+    #[inline(never)] // a symbol of its own, for callgrind per-library counts
     fn read_batches(&mut self, fd: i32, bufs: &mut [Page], batches: usize) -> u64 {
         let mut sum = 0u64;
         for b in 0..batches {
@@ -244,6 +249,7 @@ impl Lib for Tokio {
         sum
     }
 
+    #[inline(never)] // a symbol of its own, for callgrind per-library counts
     fn recv_batches(&mut self, tx: i32, rx: i32, batches: usize) -> u64 {
         let mut sum = 0u64;
         for b in 0..batches {
