@@ -152,8 +152,117 @@ impl Out {
     fn begin(&mut self) {
         self.line_start = self.len;
         let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+        self.push("io_urine ");
+        self.dec(t.tv_sec);
+        // Nanoseconds, zero-padded to nine digits.
+        let ns = 1_000_000_000 + t.tv_nsec as i64;
+        let mark = self.len;
+        self.dec(ns);
+        if self.len == mark + 10 {
+            self.buf[mark] = b'.';
+        }
         let pid = self.pid;
-        let _ = write!(self, "io_urine {}.{:09} pid={pid} ", t.tv_sec, t.tv_nsec);
+        self.key(" pid=").dec(pid as i64);
+        self.push(" ");
+    }
+
+    fn push(&mut self, s: &str) {
+        self.push_bytes(s.as_bytes());
+    }
+
+    #[inline]
+    fn push_bytes(&mut self, b: &[u8]) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + b.len()) {
+            dst.copy_from_slice(b);
+            self.len += b.len();
+        } else {
+            self.push_full(b);
+        }
+    }
+
+    /// The buffer is full: write the finished lines, keep the current one (a line longer
+    /// than the buffer is truncated).
+    #[cold]
+    fn push_full(&mut self, b: &[u8]) {
+        if self.line_start > 0 {
+            write_out(&self.buf[..self.line_start]);
+            self.buf.copy_within(self.line_start..self.len, 0);
+            self.len -= self.line_start;
+            self.line_start = 0;
+        }
+        let n = b.len().min(self.buf.len() - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&b[..n]);
+        self.len += n;
+    }
+
+    /// `push`, returning `self` for the value that follows.
+    fn key(&mut self, s: &str) -> &mut Self {
+        self.push(s);
+        self
+    }
+
+    /// A signed decimal (u64 values such as offsets arrive as their i64 bits: an offset
+    /// of -1, "the current position", prints as -1).
+    fn dec(&mut self, v: i64) {
+        let mut digits = [0u8; 21];
+        let mut n = v.unsigned_abs();
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if v < 0 {
+            i -= 1;
+            digits[i] = b'-';
+        }
+        self.push_bytes(&digits[i..]);
+    }
+
+    /// `0x` and lowercase hex digits.
+    fn hex(&mut self, v: u64) {
+        let mut digits = [0u8; 18];
+        let mut n = v;
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b"0123456789abcdef"[(n & 15) as usize];
+            n >>= 4;
+            if n == 0 {
+                break;
+            }
+        }
+        i -= 2;
+        digits[i..i + 2].copy_from_slice(b"0x");
+        self.push_bytes(&digits[i..]);
+    }
+
+    /// A flags word as [`Flags`] shows it (`NAME|NAME|0x80`, or `0`).
+    fn flags(&mut self, v: u32, bits: &[names::Bit]) {
+        if v == 0 {
+            return self.push("0");
+        }
+        let mut rest = v;
+        let mut first = true;
+        for &(bit, name) in bits {
+            if bit != 0 && rest & bit == bit {
+                if !first {
+                    self.push("|");
+                }
+                self.push(name);
+                rest &= !bit;
+                first = false;
+            }
+        }
+        if rest != 0 {
+            if !first {
+                self.push("|");
+            }
+            self.hex(rest as u64);
+        }
     }
 
     /// Ends a line; flushes what came before it when the buffer is nearly full.
@@ -168,6 +277,20 @@ impl Out {
         write_out(&self.buf[..self.len]);
         self.len = 0;
         self.line_start = 0;
+    }
+}
+
+/// The output of one hook call, set up at its first line: most checked submissions
+/// print nothing and then cost no buffer.
+#[derive(Default)]
+struct Lines(Option<Out>);
+
+impl Lines {
+    /// Starts a line (see [`Out::begin`]).
+    fn begin(&mut self) -> &mut Out {
+        let out = self.0.get_or_insert_with(Out::new);
+        out.begin();
+        out
     }
 }
 
@@ -187,18 +310,7 @@ fn write_out(mut bytes: &[u8]) {
 
 impl fmt::Write for Out {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let b = s.as_bytes();
-        if self.len + b.len() > self.buf.len() && self.line_start > 0 {
-            // Full: write the finished lines, keep the current one.
-            write_out(&self.buf[..self.line_start]);
-            self.buf.copy_within(self.line_start..self.len, 0);
-            self.len -= self.line_start;
-            self.line_start = 0;
-        }
-        let room = self.buf.len() - self.len;
-        let n = b.len().min(room); // a line longer than the buffer is truncated
-        self.buf[self.len..self.len + n].copy_from_slice(&b[..n]);
-        self.len += n;
+        self.push(s);
         Ok(())
     }
 }
@@ -260,8 +372,8 @@ pub fn on_setup_failed(err: i32, entries: u32, flags: u32) {
     }
     let cause = diag::diagnose(err, entries, flags, &diag::Facts::gather());
     DIAGNOSING.store(false, Release);
-    let mut out = Out::new();
-    out.begin();
+    let mut lines = Lines::default();
+    let out = lines.begin();
     let _ = write!(
         out,
         "setup failed: io_uring_queue_init({entries}, flags={}) = {}: {}; fix: {}",
@@ -279,7 +391,7 @@ pub fn on_setup_failed(err: i32, entries: u32, flags: u32) {
 pub(crate) fn on_submit(ring: &Live) {
     let tail = ring.sq.sqe_tail;
     let head = if ring.flags & sys::IORING_SETUP_SQ_REWIND != 0 { 0 } else { ring.sq.sqe_head };
-    let mut out = Out::new();
+    let mut lines = Lines::default();
     let mut provided = Provided::default();
     let mut files_checked = None;
     let mixed = ring.flags & sys::IORING_SETUP_SQE_MIXED != 0;
@@ -289,37 +401,38 @@ pub(crate) fn on_submit(ring: &Live) {
         // application filled and the kernel has not been shown yet.
         let sqe = unsafe { &*crate::ring::sq::slot(ring, i) };
         if tracing() {
-            out.begin();
-            let _ = write!(out, "ring={} ", ring.ring_fd);
-            let _ = write_sqe(&mut out, sqe);
+            let out = lines.begin();
+            out.key("ring=").dec(ring.ring_fd as i64);
+            out.push(" ");
+            write_sqe(out, sqe);
             out.end();
         }
         if checking() {
-            check_sqe(&mut out, ring, sqe, &mut provided, &mut files_checked);
+            check_sqe(&mut lines, ring, sqe, &mut provided, &mut files_checked);
         }
         let big = mixed && matches!(sqe.opcode, sys::IORING_OP_NOP128 | sys::IORING_OP_URING_CMD128);
         i = i.wrapping_add(1 + big as u32);
     }
-    scan_cq(&mut out, ring);
+    scan_cq(&mut lines, ring);
 }
 
 /// A reap is starting on `ring`, or an `io_uring_enter` just returned: trace the CQEs
 /// that arrived since the last look.
 #[cold]
 pub(crate) fn on_reap(ring: &Live) {
-    let mut out = Out::new();
-    scan_cq(&mut out, ring);
+    let mut lines = Lines::default();
+    scan_cq(&mut lines, ring);
 }
 
 /// Traces the CQEs between what was traced last and the tail; in checked mode, warns
 /// when the CQ head has moved past the tail (more completions consumed than there were).
-fn scan_cq(out: &mut Out, ring: &Live) {
+fn scan_cq(lines: &mut Lines, ring: &Live) {
     let (head, tail) = (ring.cq_khead(), ring.cq_ktail());
     let s = slot(ring, head);
     let ready = tail.wrapping_sub(head);
     if ready as i32 <= 0 {
         if ready as i32 != 0 && checking() && s.warned_head.swap(head, Relaxed) != head {
-            out.begin();
+            let out = lines.begin();
             let _ = write!(
                 out,
                 "check: ring={}: the CQ head is {} entries past the tail: io_uring_cqe_seen/io_uring_cq_advance consumed more completions than io_uring_cq_ready reported",
@@ -342,9 +455,10 @@ fn scan_cq(out: &mut Out, ring: &Live) {
         // SAFETY: a CQ slot (cqe_at masks the index) between the head and the
         // acquire-loaded tail: written by the kernel, not yet handed back.
         let cqe = unsafe { &*crate::ring::cq::cqe_at(ring, i) };
-        out.begin();
-        let _ = write!(out, "ring={} ", ring.ring_fd);
-        let _ = write_cqe(out, cqe);
+        let out = lines.begin();
+        out.key("ring=").dec(ring.ring_fd as i64);
+        out.push(" ");
+        write_cqe(out, cqe);
         out.end();
         i = i.wrapping_add(crate::ring::cq::cqe_nr(cqe));
         if i.wrapping_sub(head) > ready {
@@ -355,48 +469,57 @@ fn scan_cq(out: &mut Out, ring: &Live) {
 }
 
 /// `SQE op=READV fd=3 off=0 len=2 addr=0x… flags=IO_LINK rw_flags=NOWAIT user_data=0x1`
-fn write_sqe(out: &mut Out, sqe: &io_uring_sqe) -> fmt::Result {
+/// (written field by field: `core::fmt` would cost several times more per line).
+fn write_sqe(out: &mut Out, sqe: &io_uring_sqe) {
+    out.push("SQE op=");
     match names::opcode_name(sqe.opcode) {
-        Some(name) => write!(out, "SQE op={name}")?,
-        None => write!(out, "SQE op={}", sqe.opcode)?,
+        Some(name) => out.push(name),
+        None => out.dec(sqe.opcode as i64),
     }
-    write!(out, " fd={} off={} len={} addr={:#x}", sqe.fd, sqe.off, sqe.len, sqe.addr)?;
-    write!(out, " flags={}", Flags(sqe.flags as u32, names::SQE_FLAGS))?;
+    out.key(" fd=").dec(sqe.fd as i64);
+    out.key(" off=").dec(sqe.off as i64);
+    out.key(" len=").dec(sqe.len as i64);
+    out.key(" addr=").hex(sqe.addr);
+    out.key(" flags=").flags(sqe.flags as u32, names::SQE_FLAGS);
     let (word, bits) = names::op_flags_table(sqe.opcode);
+    out.push(" ");
+    out.push(word);
+    out.push("=");
     if bits.is_empty() {
-        write!(out, " {word}={:#x}", sqe.op_flags)?;
+        out.hex(sqe.op_flags as u64);
     } else {
-        write!(out, " {word}={}", Flags(sqe.op_flags, bits))?;
+        out.flags(sqe.op_flags, bits);
     }
     if sqe.ioprio != 0 {
-        write!(out, " ioprio={:#x}", sqe.ioprio)?;
+        out.key(" ioprio=").hex(sqe.ioprio as u64);
     }
     if sqe.flags & sys::IOSQE_BUFFER_SELECT != 0 {
-        write!(out, " buf_group={}", sqe.buf_index)?;
+        out.key(" buf_group=").dec(sqe.buf_index as i64);
     } else if sqe.buf_index != 0 {
-        write!(out, " buf_index={}", sqe.buf_index)?;
+        out.key(" buf_index=").dec(sqe.buf_index as i64);
     }
     if sqe.personality != 0 {
-        write!(out, " personality={}", sqe.personality)?;
+        out.key(" personality=").dec(sqe.personality as i64);
     }
     if sqe.splice_fd_in != 0 {
-        write!(out, " file_index={}", sqe.splice_fd_in)?;
+        out.key(" file_index=").dec(sqe.splice_fd_in as i64);
     }
-    write!(out, " user_data={:#x}", sqe.user_data)
+    out.key(" user_data=").hex(sqe.user_data);
 }
 
 /// `CQE user_data=0x1 res=-9(EBADF) flags=MORE`
-fn write_cqe(out: &mut Out, cqe: &io_uring_cqe) -> fmt::Result {
-    write!(out, "CQE user_data={:#x} res=", cqe.user_data)?;
-    match names::errno_name(cqe.res.wrapping_neg()) {
-        Some(n) if cqe.res < 0 => write!(out, "{}({n})", cqe.res)?,
-        _ => write!(out, "{}", cqe.res)?,
+fn write_cqe(out: &mut Out, cqe: &io_uring_cqe) {
+    out.key("CQE user_data=").hex(cqe.user_data);
+    out.key(" res=").dec(cqe.res as i64);
+    if let Some(n) = names::errno_name(cqe.res.wrapping_neg()).filter(|_| cqe.res < 0) {
+        out.push("(");
+        out.push(n);
+        out.push(")");
     }
-    write!(out, " flags={}", Flags(cqe.flags & 0xffff, names::CQE_FLAGS))?;
+    out.key(" flags=").flags(cqe.flags & 0xffff, names::CQE_FLAGS);
     if cqe.flags >> 16 != 0 && cqe.flags & sys::IORING_CQE_F_BUFFER != 0 {
-        write!(out, " buf_id={}", cqe.flags >> 16)?;
+        out.key(" buf_id=").dec((cqe.flags >> 16) as i64);
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -465,14 +588,14 @@ fn has_buffer_group(ring: &io_uring, bgid: u16) -> Option<bool> {
 }
 
 fn check_sqe(
-    out: &mut Out,
+    lines: &mut Lines,
     ring: &io_uring,
     sqe: &io_uring_sqe,
     provided: &mut Provided,
     files: &mut Option<Option<bool>>,
 ) {
-    let warn = |out: &mut Out, args: fmt::Arguments| {
-        out.begin();
+    let warn = |lines: &mut Lines, args: fmt::Arguments| {
+        let out = lines.begin();
         let _ = write!(out, "check: ring={} SQE user_data={:#x}: {args}", ring.ring_fd, sqe.user_data);
         out.end();
     };
@@ -480,14 +603,14 @@ fn check_sqe(
     if opcode_supported(ring, op) == Some(false) {
         let last = PROBE_LAST_OP.load(Relaxed);
         match names::opcode_name(op) {
-            Some(n) => warn(out, format_args!("opcode {op} ({n}) is not supported by this kernel (its probe knows opcodes 0..={last}); the CQE will be -EINVAL")),
-            None => warn(out, format_args!("opcode {op} is not an io_uring opcode this kernel supports (its probe knows 0..={last}); the CQE will be -EINVAL")),
+            Some(n) => warn(lines, format_args!("opcode {op} ({n}) is not supported by this kernel (its probe knows opcodes 0..={last}); the CQE will be -EINVAL")),
+            None => warn(lines, format_args!("opcode {op} is not an io_uring opcode this kernel supports (its probe knows 0..={last}); the CQE will be -EINVAL")),
         }
     }
     let known = names::SQE_FLAGS.iter().fold(0, |a, b| a | b.0) as u8;
     if sqe.flags & !known != 0 {
         warn(
-            out,
+            lines,
             format_args!(
                 "unknown SQE flags {:#x} (known: {}); the CQE will be -EINVAL",
                 sqe.flags & !known,
@@ -495,11 +618,11 @@ fn check_sqe(
             ),
         );
     } else if sqe.flags & sys::IOSQE_CQE_SKIP_SUCCESS != 0 && ring.features & sys::IORING_FEAT_CQE_SKIP == 0 {
-        warn(out, format_args!("IOSQE_CQE_SKIP_SUCCESS is not known by this kernel (no IORING_FEAT_CQE_SKIP)"));
+        warn(lines, format_args!("IOSQE_CQE_SKIP_SUCCESS is not known by this kernel (no IORING_FEAT_CQE_SKIP)"));
     }
     if sqe.flags & sys::IOSQE_FIXED_FILE != 0 && *files.get_or_insert_with(|| has_file_table(ring)) == Some(false) {
         warn(
-            out,
+            lines,
             format_args!(
                 "IOSQE_FIXED_FILE (fd={} is an index) but no files are registered on this ring; the CQE will be -EBADF",
                 sqe.fd
@@ -513,7 +636,7 @@ fn check_sqe(
     if sqe.flags & sys::IOSQE_BUFFER_SELECT != 0 {
         let bgid = sqe.buf_index;
         if !provided.groups[..provided.n].contains(&bgid) && has_buffer_group(ring, bgid) == Some(false) {
-            warn(out, format_args!("IOSQE_BUFFER_SELECT on buffer group {bgid}, which has no buffers registered (no buffer ring, no PROVIDE_BUFFERS); the CQE will be -ENOBUFS"));
+            warn(lines, format_args!("IOSQE_BUFFER_SELECT on buffer group {bgid}, which has no buffers registered (no buffer ring, no PROVIDE_BUFFERS); the CQE will be -ENOBUFS"));
         }
     }
 }
@@ -552,14 +675,44 @@ mod tests {
             user_data: 42,
             ..Default::default()
         };
-        write_sqe(&mut out, &sqe).unwrap();
+        write_sqe(&mut out, &sqe);
         let cqe = io_uring_cqe { user_data: 42, res: -105, flags: sys::IORING_CQE_F_MORE };
-        write_cqe(&mut out, &cqe).unwrap();
+        write_cqe(&mut out, &cqe);
         let text = core::str::from_utf8(&out.buf[..out.len]).unwrap();
         assert_eq!(
             text,
             "SQE op=RECV fd=5 off=0 len=64 addr=0x0 flags=IO_LINK|BUFFER_SELECT msg_flags=WAITALL buf_group=3 user_data=0x2aCQE user_data=0x2a res=-105(ENOBUFS) flags=MORE"
         );
         out.len = 0; // nothing to write on drop
+    }
+
+    #[test]
+    fn numbers_and_line_start() {
+        let mut out = Out::new();
+        for v in [0, 7, -1, i64::MIN, i64::MAX] {
+            out.dec(v);
+            out.push(" ");
+        }
+        for v in [0, 0xabc, u64::MAX] {
+            out.hex(v);
+            out.push(" ");
+        }
+        out.flags(0, names::SQE_FLAGS);
+        out.push(" ");
+        out.flags(0x85, names::SQE_FLAGS);
+        let text = std::string::String::from_utf8(out.buf[..out.len].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "0 7 -1 -9223372036854775808 9223372036854775807 0x0 0xabc 0xffffffffffffffff 0 FIXED_FILE|IO_LINK|0x80"
+        );
+        out.len = 0;
+        out.begin();
+        let line = std::string::String::from_utf8(out.buf[..out.len].to_vec()).unwrap();
+        let mut words = line.split(' ');
+        assert_eq!(words.next(), Some("io_urine"));
+        let (sec, ns) = words.next().unwrap().split_once('.').unwrap();
+        assert!(sec.parse::<u64>().is_ok() && ns.len() == 9 && ns.parse::<u32>().is_ok(), "{line}");
+        assert!(words.next().unwrap().starts_with("pid="));
+        out.len = 0;
     }
 }
