@@ -5,20 +5,34 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-/// Where our liburing.so.2 is: `$IO_URINE_LIB`, else `../lib` (or `../lib64`) next to
-/// this binary (build/bin → build/lib, $PREFIX/bin → $PREFIX/lib), else the LIBDIR the
-/// Makefile built us for.
+/// Where our liburing.so.2 is: `$IO_URINE_LIB`, else the first io_urine build of
+/// liburing.so.2 in `../lib` (or `../lib64`, `../lib/<multiarch>`) next to this binary
+/// (build/bin → build/lib, $PREFIX/bin → $PREFIX/lib), the LIBDIR the Makefile built us
+/// for, or the system's library directories. "An io_urine build" is a file that contains
+/// the name of the trace variable, which Debian's or upstream's liburing never does.
 fn find_library() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("IO_URINE_LIB") {
         return Some(PathBuf::from(p));
     }
-    let exe = std::env::current_exe().ok()?;
-    let bin = exe.parent()?;
-    let mut dirs: Vec<PathBuf> = ["lib", "lib64"].iter().map(|d| bin.join("..").join(d)).collect();
+    let multiarch = format!("{}-linux-gnu", std::env::consts::ARCH);
+    let mut dirs = Vec::new();
+    if let Some(bin) = std::env::current_exe().ok().as_deref().and_then(Path::parent) {
+        for d in ["lib", "lib64", &format!("lib/{multiarch}")] {
+            dirs.push(bin.join("..").join(d));
+        }
+    }
     if let Some(d) = option_env!("IO_URINE_LIBDIR") {
         dirs.push(PathBuf::from(d));
     }
-    dirs.into_iter().map(|d| d.join("liburing.so.2")).find(|p| p.exists()).map(|p| p.canonicalize().unwrap_or(p))
+    for d in ["/usr/local/lib", &format!("/usr/lib/{multiarch}"), "/usr/lib64", "/usr/lib"] {
+        dirs.push(PathBuf::from(d));
+    }
+    dirs.into_iter().map(|d| d.join("liburing.so.2")).find(|p| is_io_urine(p)).map(|p| p.canonicalize().unwrap_or(p))
+}
+
+/// True when `lib` is an io_urine build (see [`find_library`]).
+fn is_io_urine(lib: &Path) -> bool {
+    std::fs::read(lib).is_ok_and(|bytes| bytes.windows(15).any(|w| w == b"IO_URINE_TRACE="))
 }
 
 /// `VAR=first:old` (or just `first`).
@@ -56,7 +70,9 @@ pub fn run(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     }
     let Some(lib) = find_library() else {
-        eprintln!("io_urine trace: cannot find io_urine's liburing.so.2 (set IO_URINE_LIB=/path/to/liburing.so.2)");
+        eprintln!(
+            "io_urine trace: no io_urine liburing.so.2 next to this program or in the system's library directories (set IO_URINE_LIB=/path/to/liburing.so.2)"
+        );
         return ExitCode::from(2);
     };
     // The library reads IO_URINE_TRACE from its initial environment; a relative path
