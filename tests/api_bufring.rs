@@ -149,3 +149,14 @@ fn drop_with_every_buffer_out_unmaps() {
     drop(bufs);
     assert_eq!(perms_at(addr), None, "an idle BufRing's memory was not unmapped");
 }
+
+#[test]
+fn buffer_ids_are_unique_per_ring() {
+    let ring = IoUring::new(8).unwrap();
+    let a = BufRing::new(&ring, 7, 8, 64).unwrap();
+    let b = BufRing::new(&ring, 8, 4, 64).unwrap();
+    assert_eq!((a.bid_range(), b.bid_range()), (0..8, 8..12));
+    // Another ring starts again at 0: its completions carry its own identity.
+    let other = IoUring::new(8).unwrap();
+    assert_eq!(BufRing::new(&other, 7, 2, 64).unwrap().bid_range(), 0..2);
+}

@@ -235,6 +235,13 @@ impl BufRing {
         self.entries
     }
 
+    /// The kernel buffer ids this ring's buffers carry: each `BufRing` of a ring gets a
+    /// range of its own (from 0 upward, in creation order), so a completion's id names
+    /// one buffer of one `BufRing`.
+    pub fn bid_range(&self) -> core::ops::Range<u32> {
+        self.bid_base as u32..self.bid_base as u32 + self.entries
+    }
+
     #[inline]
     fn mask(&self) -> u16 {
         (self.entries - 1) as u16

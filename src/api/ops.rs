@@ -546,7 +546,7 @@ define_ops! {
     }
 
     /// `IORING_OP_PROVIDE_BUFFERS`: hand `nr` buffers of `len` bytes at `addr` to group `bgid`.
-    unsafe("the `nr * len` bytes at `addr` must stay valid, and only be accessed for buffers the kernel has handed back, until they are removed or the ring is dropped.")
+    unsafe("the `nr * len` bytes at `addr` must stay valid, and only be accessed for buffers the kernel has handed back, until they are removed or the ring is dropped; and the ids `bid..bid + nr` must not be ids a `BufRing` of the same ring uses (`BufRing::bid_range`), whose completions would otherwise name that ring's buffers.")
     ProvideBuffers = IORING_OP_PROVIDE_BUFFERS { addr: *mut u8, len: i32, nr: i32, bgid: u16, bid: u16 } {}
     |s, sqe| { prep::buffers::provide_buffers(sqe, a(s.addr), s.len, s.nr, s.bgid as i32, s.bid as i32); }
 
