@@ -147,7 +147,9 @@ fn drop_with_every_buffer_out_unmaps() {
     // The only buffer is out of the kernel's hands: the drop may unmap.
     drop(buf);
     drop(bufs);
-    assert_eq!(perms_at(addr), None, "an idle BufRing's memory was not unmapped");
+    // Unmapped, not reserved (another test thread may map something there meanwhile,
+    // so only the reservation is ruled out).
+    assert_ne!(perms_at(addr).as_deref(), Some("---p"), "an idle BufRing's memory was kept reserved");
 }
 
 #[test]
