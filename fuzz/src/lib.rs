@@ -1,0 +1,122 @@
+//! What the ring fuzz targets share: the harmless file descriptors they operate on and
+//! the ledger that checks every completion against what was submitted.
+
+use std::collections::HashMap;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::OnceLock;
+
+/// Descriptors no operation can do harm with: `/dev/null`, a memfd holding a few pages
+/// of data, and a non-blocking eventfd. Opened once per process.
+pub struct Fds {
+    pub null: OwnedFd,
+    pub memfd: OwnedFd,
+    pub eventfd: OwnedFd,
+}
+
+/// Bytes written into the memfd at start-up, so reads return data.
+pub const MEMFD_LEN: usize = 16384;
+
+pub fn fds() -> &'static Fds {
+    static FDS: OnceLock<Fds> = OnceLock::new();
+    FDS.get_or_init(|| {
+        let null = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null").expect("/dev/null");
+        // SAFETY: plain system calls; each returned fd is checked and owned below.
+        let (memfd, eventfd) = unsafe {
+            let m = libc::memfd_create(c"io_urine-fuzz".as_ptr(), libc::MFD_CLOEXEC);
+            let e = libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK);
+            assert!(m >= 0 && e >= 0, "memfd/eventfd");
+            (OwnedFd::from_raw_fd(m), OwnedFd::from_raw_fd(e))
+        };
+        let data: Vec<u8> = (0..MEMFD_LEN).map(|i| i as u8).collect();
+        // SAFETY: writes our own buffer to our own fd.
+        let n = unsafe { libc::pwrite(memfd.as_raw_fd(), data.as_ptr().cast(), data.len(), 0) };
+        assert_eq!(n, MEMFD_LEN as isize);
+        Fds { null: null.into(), memfd, eventfd }
+    })
+}
+
+/// How many completions a submission must produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Expect {
+    /// Exactly one.
+    Once,
+    /// None or one (`IOSQE_CQE_SKIP_SUCCESS`, the target side of a message).
+    AtMostOnce,
+    /// Any number, the last one without `IORING_CQE_F_MORE` (multishot).
+    Multi,
+}
+
+#[derive(Debug)]
+struct Entry {
+    expect: Expect,
+    seen: u32,
+    done: bool,
+}
+
+/// Every `user_data` submitted on one ring and the completions consumed for it.
+///
+/// `observe` checks a CQE the library handed out (it may be handed out again until it
+/// is consumed); `consume` records it as reaped. Both panic on a completion nobody
+/// submitted, a second completion of a single-shot request, or a padding entry.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    next: u64,
+    entries: HashMap<u64, Entry>,
+}
+
+impl Ledger {
+    /// A fresh `user_data` (never 0, never liburing's reserved `u64::MAX`) expecting `e`.
+    pub fn issue(&mut self, e: Expect) -> u64 {
+        self.next += 1;
+        let ud = self.next;
+        self.entries.insert(ud, Entry { expect: e, seen: 0, done: false });
+        ud
+    }
+
+    /// Relax what `ud` must produce (e.g. once the request turned out to be skippable).
+    pub fn relax(&mut self, ud: u64, e: Expect) {
+        if let Some(en) = self.entries.get_mut(&ud) {
+            en.expect = e;
+        }
+    }
+
+    /// The `user_data` issued `back` submissions ago (for cancel / remove targets).
+    pub fn recent(&self, back: u8) -> u64 {
+        self.next.saturating_sub(back as u64)
+    }
+
+    pub fn observe(&self, user_data: u64, res: i32, flags: u32) {
+        assert!(flags & io_urine::sys::IORING_CQE_F_SKIP == 0, "padding CQE reached the application: ud {user_data:#x} flags {flags:#x}");
+        let Some(e) = self.entries.get(&user_data) else {
+            panic!("CQE with user_data {user_data:#x} (res {res}, flags {flags:#x}) that was never submitted");
+        };
+        assert!(!e.done, "CQE for {user_data:#x} (res {res}, flags {flags:#x}) after its last one: {e:?}");
+    }
+
+    pub fn consume(&mut self, user_data: u64, res: i32, flags: u32) {
+        self.observe(user_data, res, flags);
+        let e = self.entries.get_mut(&user_data).expect("observed");
+        e.seen += 1;
+        e.done = match e.expect {
+            Expect::Once | Expect::AtMostOnce => true,
+            Expect::Multi => flags & io_urine::sys::IORING_CQE_F_MORE == 0,
+        };
+    }
+
+    /// Requests still owing a completion.
+    pub fn pending(&self) -> Vec<(u64, Expect)> {
+        let mut v: Vec<_> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| !e.done && matches!(e.expect, Expect::Once | Expect::Multi))
+            .map(|(&ud, e)| (ud, e.expect))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Forget everything (the ring was torn down).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
