@@ -54,11 +54,8 @@ fuzz_target!(|inp: Input| {
     let len = inp.bytes.len();
     // SAFETY: `misalign` <= the vector's length.
     let buf = unsafe { storage.as_mut_ptr().add(misalign) };
-    let buf_len: i32 = if inp.negative_len {
-        -1 - inp.short_by as i32
-    } else {
-        len.saturating_sub(inp.short_by as usize) as i32
-    };
+    let buf_len: i32 =
+        if inp.negative_len { -1 - inp.short_by as i32 } else { len.saturating_sub(inp.short_by as usize) as i32 };
     let mut mh = msghdr { msg_namelen: namelen, msg_controllen: controllen, ..Default::default() };
     let m: *mut msghdr = &mut mh;
 

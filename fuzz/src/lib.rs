@@ -44,6 +44,19 @@ pub enum Expect {
     AtMostOnce,
     /// Any number, the last one without `IORING_CQE_F_MORE` (multishot).
     Multi,
+    /// As `Multi`, but possibly none (a multishot request in a link whose failure is
+    /// not reported).
+    MaybeMulti,
+}
+
+impl Expect {
+    /// What a request expecting `self` may produce when its CQE may be skipped.
+    pub fn skippable(self) -> Expect {
+        match self {
+            Expect::Once | Expect::AtMostOnce => Expect::AtMostOnce,
+            Expect::Multi | Expect::MaybeMulti => Expect::MaybeMulti,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -86,7 +99,10 @@ impl Ledger {
     }
 
     pub fn observe(&self, user_data: u64, res: i32, flags: u32) {
-        assert!(flags & io_urine::sys::IORING_CQE_F_SKIP == 0, "padding CQE reached the application: ud {user_data:#x} flags {flags:#x}");
+        assert!(
+            flags & io_urine::sys::IORING_CQE_F_SKIP == 0,
+            "padding CQE reached the application: ud {user_data:#x} flags {flags:#x}"
+        );
         let Some(e) = self.entries.get(&user_data) else {
             panic!("CQE with user_data {user_data:#x} (res {res}, flags {flags:#x}) that was never submitted");
         };
@@ -99,7 +115,7 @@ impl Ledger {
         e.seen += 1;
         e.done = match e.expect {
             Expect::Once | Expect::AtMostOnce => true,
-            Expect::Multi => flags & io_urine::sys::IORING_CQE_F_MORE == 0,
+            Expect::Multi | Expect::MaybeMulti => flags & io_urine::sys::IORING_CQE_F_MORE == 0,
         };
     }
 
@@ -113,6 +129,15 @@ impl Ledger {
             .collect();
         v.sort_unstable();
         v
+    }
+
+    /// Forget the requests that are done, and any so old that no completion for it can
+    /// still be on its way. Requests that may still complete (a skipped success, a
+    /// buffer's release tag, a message) stay: their CQE may come after the next input
+    /// began.
+    pub fn retire(&mut self) {
+        let horizon = self.next.saturating_sub(4096);
+        self.entries.retain(|&ud, e| !e.done && ud > horizon);
     }
 
     /// Forget everything (the ring was torn down).
