@@ -39,7 +39,7 @@ const CONFIGS: &[(u32, u32, u32, bool)] = {
 
 const MAX_STEPS: usize = 64;
 
-#[derive(Arbitrary, Debug)]
+#[derive(Arbitrary, Debug, Clone)]
 enum Step {
     Nop(Option<i8>, u8),
     Nop128,
@@ -89,6 +89,8 @@ struct Slot {
     owned: HashMap<u64, usize>,
     /// An earlier request of the current link chain skips its success CQE.
     chain_skips: bool,
+    /// The steps of the previous input run on this ring.
+    prev: Vec<Step>,
 }
 
 thread_local! {
@@ -125,6 +127,20 @@ macro_rules! flagged {
 }
 
 impl Slot {
+    /// Panics with `what`, the ring's state and the previous input run on this ring.
+    fn fail(&self, what: &str) -> ! {
+        let r = &self.ring;
+        panic!(
+            "{what}\n  ring {:?}: sq {} ready {}; cq {} ready {}\n  previous input on this ring: {:?}",
+            CONFIGS[self.config],
+            r.sq_entries(),
+            r.sq_ready(),
+            r.cq_entries(),
+            r.cq_ready(),
+            self.prev
+        );
+    }
+
     fn check(&self) {
         let r = &self.ring;
         let (ready, left, entries) = (r.sq_ready(), r.sq_space_left(), r.sq_entries());
@@ -143,10 +159,14 @@ impl Slot {
             let done = self.ring.take_owned(c).unwrap_or_else(|| panic!("owned completion {ud:#x} gave nothing back"));
             let want = self.owned.remove(&done.tag).unwrap_or_else(|| panic!("owned tag {} not in flight", done.tag));
             assert!(done.buf.len() <= want.max(done.buf.capacity()), "owned buffer grew past its capacity");
-            self.ledger.consume(done.tag, c.res(), c.flags());
+            if let Err(e) = self.ledger.consume(done.tag, c.res(), c.flags()) {
+                self.fail(&e);
+            }
         } else {
             assert!(self.ring.take_owned(c).is_none(), "take_owned gave a buffer for {ud:#x}");
-            self.ledger.consume(ud, c.res(), c.flags());
+            if let Err(e) = self.ledger.consume(ud, c.res(), c.flags()) {
+                self.fail(&e);
+            }
         }
         for b in self.bufrings.iter_mut().flatten() {
             if let Some(buf) = b.take(c) {
@@ -160,7 +180,9 @@ impl Slot {
     fn observed(&self, c: &Cqe) {
         let ud = c.user_data();
         if ud & io_urine::RESERVED_USER_DATA_BIT == 0 {
-            self.ledger.observe(ud, c.res(), c.flags());
+            if let Err(e) = self.ledger.observe(ud, c.res(), c.flags()) {
+                self.fail(&e);
+            }
         }
     }
 
@@ -479,6 +501,7 @@ fuzz_target!(|inp: Input| {
                     ledger: Ledger::default(),
                     owned: HashMap::new(),
                     chain_skips: false,
+                    prev: Vec::new(),
                 })
             })
             .as_mut()
@@ -491,5 +514,6 @@ fuzz_target!(|inp: Input| {
             slot.check();
         }
         slot.finish();
+        slot.prev = inp.steps[..inp.steps.len().min(MAX_STEPS)].to_vec();
     });
 });

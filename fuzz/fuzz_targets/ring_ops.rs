@@ -57,7 +57,7 @@ const BUF_SIZE: usize = 4096;
 const NR_BUFS: usize = 8;
 const NR_PBUFS: usize = 16;
 
-#[derive(Arbitrary, Debug)]
+#[derive(Arbitrary, Debug, Clone)]
 enum SqeOp {
     Nop,
     NopInject(u8),
@@ -83,7 +83,7 @@ enum SqeOp {
     MsgRingSelf,
 }
 
-#[derive(Arbitrary, Debug)]
+#[derive(Arbitrary, Debug, Clone)]
 enum Step {
     Sqe(SqeOp, u8),
     Submit,
@@ -149,10 +149,14 @@ struct Slot {
     bufrings: [Option<BufRingSlot>; 2],
     /// An earlier request of the current link chain skips its success CQE.
     chain_skips: bool,
+    /// The steps of the previous input run on this ring.
+    prev: Vec<Step>,
     /// The ring no longer has its configured sizes.
     resized: bool,
     enabled: bool,
 }
+
+static SCRATCHES: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
 
 thread_local! {
     /// Per setup: not tried yet (None), refused by this kernel (Some(None)), or the ring.
@@ -167,6 +171,9 @@ impl Slot {
             ts: [__kernel_timespec::default(); 64],
             one: 1,
         }));
+        // Reachable from a static, so that LeakSanitizer does not report it at exit
+        // (the thread-local slots are destroyed before its final check).
+        SCRATCHES.lock().unwrap().push(scratch as *mut Scratch as usize);
         // SAFETY: an all-zero struct io_uring is the "not set up" state.
         let ring = Box::new(unsafe { std::mem::zeroed::<io_uring>() });
         let mut s = Slot {
@@ -184,6 +191,7 @@ impl Slot {
             resized: false,
             enabled: false,
             chain_skips: false,
+            prev: Vec::new(),
         };
         s.init().then_some(s)
     }
@@ -230,6 +238,25 @@ impl Slot {
         &self.scratch.ts[i]
     }
 
+    /// Panics with `what`, the ring's state and the previous input run on this ring (a
+    /// failure may depend on what that left behind).
+    fn fail(&self, what: &str) -> ! {
+        let r = &*self.ring;
+        // SAFETY: live ring: the indices are mapped.
+        let (sh, st, ch, ct) = unsafe { (*r.sq.khead, *r.sq.ktail, *r.cq.khead, *r.cq.ktail) };
+        panic!(
+            "{what}\n  ring {:?}: sq {}/{} head {sh} tail {st} sqe_head {} sqe_tail {}; cq {} head {ch} tail {ct}\n  \
+             previous input on this ring: {:?}",
+            CONFIGS[self.config],
+            r.sq.ring_entries,
+            r.flags,
+            r.sq.sqe_head,
+            r.sq.sqe_tail,
+            r.cq.ring_entries,
+            self.prev
+        );
+    }
+
     /// The invariants that hold after every step.
     fn check(&mut self) {
         let r = self.r();
@@ -253,14 +280,18 @@ impl Slot {
     fn observe(&self, cqe: *const io_uring_cqe) {
         // SAFETY: a CQE the library handed out.
         let c = unsafe { &*cqe };
-        self.ledger.observe(c.user_data, c.res, c.flags);
+        if let Err(e) = self.ledger.observe(c.user_data, c.res, c.flags) {
+            self.fail(&e);
+        }
     }
 
     fn consume(&mut self, cqe: *const io_uring_cqe) {
         // SAFETY: a CQE the library handed out.
         let c = unsafe { &*cqe };
         let (ud, res, flags) = (c.user_data, c.res, c.flags);
-        self.ledger.consume(ud, res, flags);
+        if let Err(e) = self.ledger.consume(ud, res, flags) {
+            self.fail(&e);
+        }
     }
 
     /// Reap everything visible with peek + seen; returns how many.
@@ -765,5 +796,6 @@ fuzz_target!(|inp: Input| {
             slot.check();
         }
         slot.finish();
+        slot.prev = inp.steps[..inp.steps.len().min(MAX_STEPS)].to_vec();
     });
 });

@@ -35,6 +35,9 @@ pub fn fds() -> &'static Fds {
     })
 }
 
+/// How many `user_data` values back the ledger remembers.
+const HORIZON: u64 = 4096;
+
 /// How many completions a submission must produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Expect {
@@ -69,7 +72,7 @@ struct Entry {
 /// Every `user_data` submitted on one ring and the completions consumed for it.
 ///
 /// `observe` checks a CQE the library handed out (it may be handed out again until it
-/// is consumed); `consume` records it as reaped. Both panic on a completion nobody
+/// is consumed); `consume` records it as reaped. Both fail on a completion nobody
 /// submitted, a second completion of a single-shot request, or a padding entry.
 #[derive(Debug, Default)]
 pub struct Ledger {
@@ -98,25 +101,33 @@ impl Ledger {
         self.next.saturating_sub(back as u64)
     }
 
-    pub fn observe(&self, user_data: u64, res: i32, flags: u32) {
-        assert!(
-            flags & io_urine::sys::IORING_CQE_F_SKIP == 0,
-            "padding CQE reached the application: ud {user_data:#x} flags {flags:#x}"
-        );
-        let Some(e) = self.entries.get(&user_data) else {
-            panic!("CQE with user_data {user_data:#x} (res {res}, flags {flags:#x}) that was never submitted");
-        };
-        assert!(!e.done, "CQE for {user_data:#x} (res {res}, flags {flags:#x}) after its last one: {e:?}");
+    pub fn observe(&self, user_data: u64, res: i32, flags: u32) -> Result<(), String> {
+        if flags & io_urine::sys::IORING_CQE_F_SKIP != 0 {
+            return Err(format!("padding CQE reached the application: ud {user_data:#x} flags {flags:#x}"));
+        }
+        match self.entries.get(&user_data) {
+            None if user_data > self.next.saturating_sub(HORIZON) => Err(format!(
+                "CQE with user_data {user_data:#x} (res {res}, flags {flags:#x}) that was never submitted (next {:#x})",
+                self.next
+            )),
+            None => Err(format!(
+                "CQE with user_data {user_data:#x} (res {res}, flags {flags:#x}) from long ago, or never submitted (next {:#x})",
+                self.next
+            )),
+            Some(e) if e.done => Err(format!("CQE for {user_data:#x} (res {res}, flags {flags:#x}) after its last one: {e:?}")),
+            Some(_) => Ok(()),
+        }
     }
 
-    pub fn consume(&mut self, user_data: u64, res: i32, flags: u32) {
-        self.observe(user_data, res, flags);
+    pub fn consume(&mut self, user_data: u64, res: i32, flags: u32) -> Result<(), String> {
+        self.observe(user_data, res, flags)?;
         let e = self.entries.get_mut(&user_data).expect("observed");
         e.seen += 1;
         e.done = match e.expect {
             Expect::Once | Expect::AtMostOnce => true,
             Expect::Multi | Expect::MaybeMulti => flags & io_urine::sys::IORING_CQE_F_MORE == 0,
         };
+        Ok(())
     }
 
     /// Requests still owing a completion.
@@ -131,13 +142,13 @@ impl Ledger {
         v
     }
 
-    /// Forget the requests that are done, and any so old that no completion for it can
-    /// still be on its way. Requests that may still complete (a skipped success, a
-    /// buffer's release tag, a message) stay: their CQE may come after the next input
-    /// began.
+    /// Forget requests so old that no completion for them can still be on its way.
+    /// Recent ones stay, done or not: a request that may still complete (a skipped
+    /// success, a buffer's release tag, a message) may do so after the next input began,
+    /// and a stale CQE read again is reported as a second completion.
     pub fn retire(&mut self) {
-        let horizon = self.next.saturating_sub(4096);
-        self.entries.retain(|&ud, e| !e.done && ud > horizon);
+        let horizon = self.next.saturating_sub(HORIZON);
+        self.entries.retain(|&ud, _| ud > horizon);
     }
 
     /// Forget everything (the ring was torn down).
