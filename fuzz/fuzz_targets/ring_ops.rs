@@ -433,7 +433,7 @@ impl Slot {
                 SqeOp::MsgRingSelf => {
                     // The message is a second completion, on this ring, with its own
                     // user_data; it is not posted if the send fails.
-                    let target = self.ledger.issue(Expect::AtMostOnce);
+                    let target = self.ledger.issue_msg();
                     io_uring_prep_msg_ring(sqe, (*r).ring_fd, 7, target, 0)
                 }
             }

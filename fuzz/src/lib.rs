@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 /// Descriptors no operation can do harm with: `/dev/null`, a memfd holding a few pages
@@ -80,13 +81,31 @@ pub struct Ledger {
     entries: HashMap<u64, Entry>,
 }
 
+/// `user_data` bit of the completions a ring sends itself with `IORING_OP_MSG_RING`.
+/// The target is named by fd number, so a message still in flight when its ring is torn
+/// down may land on the ring set up next on that number, legitimately.
+pub const MSG_BIT: u64 = 1 << 62;
+
+/// Ids are unique across every ledger of the process; ids issued before the last
+/// teardown of any ring may reach another ring as messages.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+static TEARDOWN_MARK: AtomicU64 = AtomicU64::new(0);
+
 impl Ledger {
     /// A fresh `user_data` (never 0, never liburing's reserved `u64::MAX`) expecting `e`.
     pub fn issue(&mut self, e: Expect) -> u64 {
-        self.next += 1;
+        self.next = NEXT_ID.fetch_add(1, Ordering::Relaxed) + 1;
         let ud = self.next;
         self.entries.insert(ud, Entry { expect: e, seen: 0, done: false });
         ud
+    }
+
+    /// A fresh `user_data` for a message the ring sends itself (maybe none arrives).
+    pub fn issue_msg(&mut self) -> u64 {
+        let ud = self.issue(Expect::AtMostOnce);
+        let e = self.entries.remove(&ud).expect("just issued");
+        self.entries.insert(ud | MSG_BIT, e);
+        ud | MSG_BIT
     }
 
     /// Relax what `ud` must produce (e.g. once the request turned out to be skippable).
@@ -106,6 +125,7 @@ impl Ledger {
             return Err(format!("padding CQE reached the application: ud {user_data:#x} flags {flags:#x}"));
         }
         match self.entries.get(&user_data) {
+            None if user_data & MSG_BIT != 0 && user_data & !MSG_BIT <= TEARDOWN_MARK.load(Ordering::Relaxed) => Ok(()),
             None if user_data > self.next.saturating_sub(HORIZON) => Err(format!(
                 "CQE with user_data {user_data:#x} (res {res}, flags {flags:#x}) that was never submitted (next {:#x})",
                 self.next
@@ -148,11 +168,12 @@ impl Ledger {
     /// and a stale CQE read again is reported as a second completion.
     pub fn retire(&mut self) {
         let horizon = self.next.saturating_sub(HORIZON);
-        self.entries.retain(|&ud, _| ud > horizon);
+        self.entries.retain(|&ud, _| ud & !MSG_BIT > horizon);
     }
 
     /// Forget everything (the ring was torn down).
     pub fn clear(&mut self) {
+        TEARDOWN_MARK.fetch_max(NEXT_ID.load(Ordering::Relaxed), Ordering::Relaxed);
         self.entries.clear();
     }
 }
