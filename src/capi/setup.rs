@@ -124,16 +124,7 @@ pub unsafe extern "C" fn io_uring_enable_rings(ring: *mut io_uring) -> c_int {
 /// Returns 0, or `-EOPNOTSUPP` when the kernel cannot turn iowait off.
 #[no_mangle]
 pub unsafe extern "C" fn io_uring_set_iowait(ring: *mut io_uring, enable_iowait: bool) -> c_int {
-    let r = ring!(ring);
-    if r.features & sys::IORING_FEAT_NO_IOWAIT == 0 {
-        return -EOPNOTSUPP;
-    }
-    if enable_iowait {
-        *r.int_flags_mut() &= !sys::INT_FLAG_NO_IOWAIT;
-    } else {
-        *r.int_flags_mut() |= sys::INT_FLAG_NO_IOWAIT;
-    }
-    0
+    crate::register::misc::set_iowait(ring!(ring), enable_iowait)
 }
 
 /// Raw `io_uring_setup(2)`: the ring fd or `-errno`.

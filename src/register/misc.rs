@@ -2,6 +2,7 @@
 //! messages, clock, NAPI busy polling, zero-copy receive, BPF filters and queries.
 
 use super::{reg, reg_noring};
+use crate::ring::Live;
 use crate::sys::{self, errno::*, io_uring};
 use core::ptr;
 
@@ -128,6 +129,21 @@ pub unsafe fn register_query(query: *mut sys::io_uring_query_hdr) -> i32 {
     unsafe { reg_noring(sys::IORING_REGISTER_QUERY, query, 0) }
 }
 
+/// `io_uring_set_iowait`: whether this ring's waits count as iowait. Only kernels with
+/// `IORING_FEAT_NO_IOWAIT` can leave it out: `-EOPNOTSUPP` elsewhere (liburing 2.15).
+pub fn set_iowait(ring: &mut Live, enable_iowait: bool) -> i32 {
+    if ring.features & sys::IORING_FEAT_NO_IOWAIT == 0 {
+        return -EOPNOTSUPP;
+    }
+    let flags = ring.int_flags_mut();
+    if enable_iowait {
+        *flags &= !sys::INT_FLAG_NO_IOWAIT;
+    } else {
+        *flags |= sys::INT_FLAG_NO_IOWAIT;
+    }
+    0
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::TestRing;
@@ -153,6 +169,19 @@ mod tests {
         // SAFETY: a full cpu set.
         assert_eq!(unsafe { register_iowq_aff(&ring.0, 128, &set) }, 0);
         assert_eq!(unregister_iowq_aff(&ring.0), 0);
+    }
+
+    #[test]
+    fn iowait_needs_the_feature() {
+        let mut f = crate::ring::fake::FakeRing::new(4, 8, 0, 0, 0);
+        assert_eq!(set_iowait(&mut f.ring, false), -EOPNOTSUPP);
+        assert_eq!(f.ring.int_flags & sys::INT_FLAG_NO_IOWAIT, 0);
+        // SAFETY: only the features word changes.
+        unsafe { f.ring.raw_mut().features |= sys::IORING_FEAT_NO_IOWAIT };
+        assert_eq!(set_iowait(&mut f.ring, false), 0);
+        assert_ne!(f.ring.int_flags & sys::INT_FLAG_NO_IOWAIT, 0);
+        assert_eq!(set_iowait(&mut f.ring, true), 0);
+        assert_eq!(f.ring.int_flags & sys::INT_FLAG_NO_IOWAIT, 0);
     }
 
     #[test]
