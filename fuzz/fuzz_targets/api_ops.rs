@@ -11,7 +11,7 @@
 
 use io_urine::ops::{self, CancelTarget};
 use io_urine::{BufRing, Completion, Cqe, IoUring, OwnedOp};
-use io_urine_fuzz::{fds, Expect, Ledger, MEMFD_LEN};
+use io_urine_fuzz::{fds, pick_setup, Expect, Ledger, MEMFD_LEN};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
@@ -470,9 +470,7 @@ impl Slot {
         let _ = self.ring.unregister_files();
         let _ = self.ring.unregister_buffers();
         let _ = self.ring.unregister_ring_fd();
-        let mut v = 0u64;
-        // SAFETY: an 8-byte read into a local from our eventfd (resets its count).
-        unsafe { libc::read(fds().eventfd.as_raw_fd(), std::ptr::addr_of_mut!(v).cast(), 8) };
+        fds().reset_eventfd();
         self.ledger.retire();
     }
 }
@@ -516,19 +514,9 @@ with_ud!(
     ops::MsgRing
 );
 
-/// The setup for a config byte: SQPOLL only for 0xff, as its thread spins for a tick
-/// after every input (on a shared machine that is most of the run's CPU time).
-fn pick_config(b: u8) -> usize {
-    let sqpoll = CONFIGS.iter().position(|c| c.3).expect("an SQPOLL setup");
-    if b == 0xff {
-        return sqpoll;
-    }
-    let i = b as usize % (CONFIGS.len() - 1);
-    i + (i >= sqpoll) as usize
-}
-
 fuzz_target!(|inp: Input| {
-    let config = pick_config(inp.config);
+    let sqpoll = CONFIGS.iter().position(|c| c.3).expect("an SQPOLL setup");
+    let config = pick_setup(inp.config, CONFIGS.len(), sqpoll);
     SLOTS.with(|slots| {
         let mut slots = slots.borrow_mut();
         let Some(slot) = slots[config]

@@ -16,7 +16,7 @@
 
 use io_urine::capi::{buf_ring::*, prep::*, queue::*, register::*, setup::*};
 use io_urine::sys::{self, __kernel_timespec, io_uring, io_uring_buf_ring, io_uring_cqe, io_uring_params, iovec};
-use io_urine_fuzz::{fds, Expect, Ledger, MEMFD_LEN};
+use io_urine_fuzz::{fds, pick_setup, Expect, Ledger, MEMFD_LEN};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
@@ -733,9 +733,7 @@ impl Slot {
                     assert_eq!(io_uring_free_buf_ring(r, b.br, b.entries, w as i32), 0);
                 }
             }
-            // Back to a zero count, so polls for POLLIN wait again.
-            let mut v = 0u64;
-            libc::read(fds().eventfd.as_raw_fd(), ptr::addr_of_mut!(v).cast(), 8);
+            fds().reset_eventfd();
             if self.bufs_registered {
                 io_uring_unregister_buffers(r);
                 self.bufs_registered = false;
@@ -765,19 +763,9 @@ impl Slot {
     }
 }
 
-/// The setup for a config byte: SQPOLL only for 0xff, as its thread spins for a tick
-/// after every input (on a shared machine that is most of the run's CPU time).
-fn pick_config(b: u8) -> usize {
-    let sqpoll = CONFIGS.iter().position(|c| c.2 & sys::IORING_SETUP_SQPOLL != 0).expect("an SQPOLL setup");
-    if b == 0xff {
-        return sqpoll;
-    }
-    let i = b as usize % (CONFIGS.len() - 1);
-    i + (i >= sqpoll) as usize
-}
-
 fuzz_target!(|inp: Input| {
-    let config = pick_config(inp.config);
+    let sqpoll = CONFIGS.iter().position(|c| c.2 & sys::IORING_SETUP_SQPOLL != 0).expect("an SQPOLL setup");
+    let config = pick_setup(inp.config, CONFIGS.len(), sqpoll);
     SLOTS.with(|slots| {
         let mut slots = slots.borrow_mut();
         let Some(slot) = slots[config].get_or_insert_with(|| Slot::new(config)).as_mut() else {

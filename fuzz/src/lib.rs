@@ -36,6 +36,26 @@ pub fn fds() -> &'static Fds {
     })
 }
 
+impl Fds {
+    /// Reads the eventfd's count back to zero, so polls for POLLIN wait again.
+    pub fn reset_eventfd(&self) {
+        let mut v = 0u64;
+        // SAFETY: an 8-byte read into a local from our (non-blocking) eventfd.
+        unsafe { libc::read(self.eventfd.as_raw_fd(), std::ptr::addr_of_mut!(v).cast(), 8) };
+    }
+}
+
+/// The setup index (of `n`) for an input's setup byte: the SQPOLL setup at index `sqpoll`
+/// only for 0xff, as its kernel thread spins for a tick after every input (on a shared
+/// machine that was most of a run's CPU time); the others share the remaining values.
+pub fn pick_setup(b: u8, n: usize, sqpoll: usize) -> usize {
+    if b == 0xff {
+        return sqpoll;
+    }
+    let i = b as usize % (n - 1);
+    i + (i >= sqpoll) as usize
+}
+
 /// How many `user_data` values back the ledger remembers.
 const HORIZON: u64 = 4096;
 
