@@ -87,9 +87,11 @@ static void cycle(int i)
 		ret = io_uring_queue_init(8, &ring, IORING_SETUP_NO_MMAP | IORING_SETUP_REGISTERED_FD_ONLY);
 		break;
 	case 4:
+		/* fresh ring memory, as an application gives it (the kernel reads head/tail there) */
+		memset(ubuf, 0, ubuf_len);
 		ret = io_uring_queue_init_mem(8, &ring, &p, ubuf, ubuf_len);
-		CHECK(ret > 0, "init_mem %d", ret);
-		ret = 0;
+		if (ret > 0)
+			ret = 0;
 		break;
 	case 5: {
 		int fd = io_uring_setup(4, &p);
@@ -132,6 +134,9 @@ static void cycle(int i)
 		CHECK(io_uring_enable_rings(&ring) == 0, "enable");
 		break;
 	}
+	/* Kinds 2-4 are NO_MMAP rings: the kernel's -EINVAL before 6.5 (nothing may leak either). */
+	if (i % 12 >= 2 && i % 12 <= 4 && ret == -EINVAL && t_kernel_refuses_no_mmap())
+		return;
 	CHECK(ret == 0, "cycle %d kind %d: %d", i, i % 12, ret);
 	nop(&ring);
 	io_uring_queue_exit(&ring);
@@ -149,7 +154,9 @@ int main(void)
 	list_fds(before_fds, sizeof(before_fds));
 	slurp("/proc/self/maps", before_maps, sizeof(before_maps));
 
-	for (int i = 0; i < CYCLES; i++)
+	/* T_LEAK_CYCLES: fewer cycles where each is slow (the kernel matrix's emulated guests) */
+	int cycles = getenv("T_LEAK_CYCLES") ? atoi(getenv("T_LEAK_CYCLES")) : CYCLES;
+	for (int i = 0; i < cycles; i++)
 		cycle(i);
 
 	list_fds(after_fds, sizeof(after_fds));

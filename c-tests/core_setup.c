@@ -80,9 +80,17 @@ static void test_queue_init(void)
 	CHECK(ring.features & IORING_FEAT_SINGLE_MMAP, "features %#x", ring.features);
 	CHECK(ring.int_flags == 0, "int_flags %#x", ring.int_flags);
 	CHECK(ring.sq.sqe_head == 0 && ring.sq.sqe_tail == 0, "sqe head/tail");
-	/* liburing 2.15 asks for NO_SQARRAY by default; 6.18 grants it. */
-	CHECK(ring.flags & IORING_SETUP_NO_SQARRAY, "flags %#x", ring.flags);
-	CHECK(ring.sq.array == NULL, "no SQ array expected");
+	/*
+	 * liburing 2.15 asks for NO_SQARRAY by default and retries without it on a kernel
+	 * that refuses it (before 6.6), which then has the SQ index array.
+	 */
+	if (t_kernel_refuses_setup(IORING_SETUP_NO_SQARRAY)) {
+		CHECK(!(ring.flags & IORING_SETUP_NO_SQARRAY), "flags %#x", ring.flags);
+		CHECK(ring.sq.array != NULL, "SQ array expected without NO_SQARRAY");
+	} else {
+		CHECK(ring.flags & IORING_SETUP_NO_SQARRAY, "flags %#x", ring.flags);
+		CHECK(ring.sq.array == NULL, "no SQ array expected");
+	}
 	nops(&ring, 8, 100);
 	nops(&ring, 5, 200);
 	int fd = ring.ring_fd;
@@ -99,17 +107,22 @@ static void test_queue_init_params(void)
 	int ret = io_uring_queue_init_params(5, &ring, &p);
 	CHECK(ret == 0, "init_params %d", ret);
 	CHECK(p.sq_entries == 8 && p.cq_entries == 16, "p entries %u %u", p.sq_entries, p.cq_entries);
-	CHECK(p.flags & IORING_SETUP_NO_SQARRAY, "p.flags %#x", p.flags);
+	CHECK((!(p.flags & IORING_SETUP_NO_SQARRAY)) == t_kernel_refuses_setup(IORING_SETUP_NO_SQARRAY),
+	      "p.flags %#x", p.flags);
 	CHECK(p.features == ring.features && p.features & IORING_FEAT_NODROP, "features %#x", p.features);
 	CHECK(ring.flags == p.flags, "ring.flags %#x p.flags %#x", ring.flags, p.flags);
 	CHECK(p.sq_off.head == 0 || p.sq_off.head < 4096, "sq_off");
 	nops(&ring, 8, 0);
 	io_uring_queue_exit(&ring);
 
-	/* Asking for NO_SQARRAY explicitly works the same. */
+	/* Asking for NO_SQARRAY explicitly works the same, or fails (no fallback) where refused. */
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_NO_SQARRAY;
 	ret = io_uring_queue_init_params(4, &ring, &p);
+	if (t_kernel_refuses_setup(IORING_SETUP_NO_SQARRAY)) {
+		CHECK(ret == -EINVAL, "init_params NO_SQARRAY on a kernel refusing it: %d", ret);
+		return;
+	}
 	CHECK(ret == 0, "init_params NO_SQARRAY %d", ret);
 	nops(&ring, 4, 10);
 	io_uring_queue_exit(&ring);
@@ -128,6 +141,13 @@ static void test_queue_init_mem(void)
 
 	memset(&p, 0, sizeof(p));
 	int ret = io_uring_queue_init_mem(8, &ring, &p, buf, bufsz);
+	if (t_kernel_refuses_no_mmap()) {
+		/* Before 6.5: the kernel's -EINVAL, and NO_MMAP without a buffer fails the same. */
+		CHECK(ret == -EINVAL, "init_mem on a kernel refusing NO_MMAP: %d", ret);
+		CHECK(io_uring_queue_init(8, &ring, IORING_SETUP_NO_MMAP) == -EINVAL, "NO_MMAP");
+		munmap(buf, bufsz);
+		return;
+	}
 	CHECK(ret == (int)want, "init_mem returned %d, want %zu", ret, want);
 	CHECK(p.flags & IORING_SETUP_NO_MMAP, "p.flags %#x", p.flags);
 	CHECK(ring.flags & IORING_SETUP_NO_MMAP, "ring.flags %#x", ring.flags);
@@ -158,8 +178,9 @@ static void test_queue_init_mem(void)
 	CHECK(ret == -ENOMEM, "one page: %d", ret);
 	CHECK(io_uring_get_sqe(&ring) == NULL, "failed init left a usable ring");
 
-	/* Bigger ring, exactly sized buffer. */
+	/* Bigger ring, exactly sized buffer (zeroed: before 6.13 the kernel takes head/tail as found). */
 	want = align_up(align_up(64 * 64, page_sz) + 64 + 128 * 16, page_sz);
+	memset(buf, 0, bufsz);
 	memset(&p, 0, sizeof(p));
 	ret = io_uring_queue_init_mem(64, &ring, &p, buf, want);
 	CHECK(ret == (int)want, "64 entries: %d want %zu", ret, want);

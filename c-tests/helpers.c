@@ -189,6 +189,72 @@ int t_kernel_refuses_setup(unsigned flags)
 	return errno == EINVAL;
 }
 
+int t_kernel_refuses_no_mmap(void)
+{
+	static int answer = -1;
+	size_t len = 64 * 1024;
+	struct io_uring_params p;
+	char *mem;
+	int fd, err;
+
+	if (answer >= 0)
+		return answer;
+	mem = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(mem != MAP_FAILED, "mmap: %s", strerror(errno));
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_NO_MMAP;
+	p.sq_off.user_addr = (unsigned long)mem;
+	p.cq_off.user_addr = (unsigned long)(mem + len);
+	fd = (int)syscall(__NR_io_uring_setup, 4, &p);
+	err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	munmap(mem, 2 * len);
+	CHECK(fd >= 0 || err == EINVAL, "raw NO_MMAP io_uring_setup: %s", strerror(err));
+	answer = fd < 0;
+	return answer;
+}
+
+int t_kernel_posts_unregister_tags(int files)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+	struct iovec iov = { page, sizeof(page) };
+	struct io_uring_rsrc_register rr;
+	struct io_uring_params p;
+	__u64 tag = 0x77;
+	int fd, file, ret;
+	unsigned char *cq;
+	size_t cq_len;
+
+	memset(&p, 0, sizeof(p));
+	fd = (int)syscall(__NR_io_uring_setup, 4, &p);
+	CHECK(fd >= 0, "raw setup: %s", strerror(errno));
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_CQ_RING);
+	CHECK(cq != MAP_FAILED, "raw CQ mmap: %s", strerror(errno));
+	file = open("/dev/null", O_RDONLY);
+	memset(&rr, 0, sizeof(rr));
+	rr.nr = 1;
+	rr.data = files ? (unsigned long)&file : (unsigned long)&iov;
+	rr.tags = (unsigned long)&tag;
+	ret = (int)syscall(__NR_io_uring_register, fd, files ? IORING_REGISTER_FILES2 : IORING_REGISTER_BUFFERS2,
+			   &rr, sizeof(rr));
+	CHECK(ret == 0, "raw tagged register: %s", strerror(errno));
+	ret = (int)syscall(__NR_io_uring_register, fd, files ? IORING_UNREGISTER_FILES : IORING_UNREGISTER_BUFFERS,
+			   NULL, 0);
+	CHECK(ret == 0, "raw unregister: %s", strerror(errno));
+	for (int i = 0; i < 10 && __atomic_load_n((unsigned *)(cq + p.cq_off.tail), __ATOMIC_ACQUIRE) == 0; i++) {
+		syscall(__NR_io_uring_enter, fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
+		if (__atomic_load_n((unsigned *)(cq + p.cq_off.tail), __ATOMIC_ACQUIRE) == 0)
+			usleep(50 * 1000);
+	}
+	ret = __atomic_load_n((unsigned *)(cq + p.cq_off.tail), __ATOMIC_ACQUIRE) != 0;
+	munmap(cq, cq_len);
+	close(file);
+	close(fd);
+	return ret;
+}
+
 int t_kernel_run_sqe(unsigned setup_flags, const struct io_uring_sqe *sqe, const struct iovec *bufs,
 		     unsigned nbufs)
 {

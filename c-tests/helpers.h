@@ -83,6 +83,17 @@ void t_udp_pair(int sv[2]);
 int t_kernel_has_op(int op);
 int t_kernel_refuses_setup(unsigned flags);
 /*
+ * Does the kernel refuse IORING_SETUP_NO_MMAP (before 6.5)? Asked with a raw io_uring_setup
+ * given real memory for the rings and SQEs, as such a setup needs; the answer is cached.
+ */
+int t_kernel_refuses_no_mmap(void);
+/*
+ * Does the kernel post the tags of the resources still registered when a table is
+ * unregistered (6.18 does; 6.1 and 6.12 post none)? files: 1 for files, 0 for buffers.
+ * Asked with raw syscalls on a private ring.
+ */
+int t_kernel_posts_unregister_tags(int files);
+/*
  * Run one hand-built SQE on a private ring made with raw syscalls only (io_uring_setup with
  * setup_flags, IORING_REGISTER_BUFFERS of bufs[0..nbufs) when nbufs > 0, io_uring_enter)
  * and return the res of its first CQE: what the kernel itself says about that request.

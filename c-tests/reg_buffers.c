@@ -8,6 +8,7 @@
  */
 #include "helpers.h"
 #include <liburing.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -46,18 +47,42 @@ static int rw_fixed(struct io_uring *ring, int write, int fd, void *buf, unsigne
 	return res;
 }
 
-/* Drains CQEs that are ready now; returns how many had user_data == tag. */
+/*
+ * Does the kernel itself refuse IORING_REGISTER_CLONE_BUFFERS (before 6.12), or a clone of
+ * nr buffers from src_off (before 6.13)? Raw syscall; asked only after the library got -EINVAL.
+ */
+static int kernel_refuses_clone(struct io_uring *dst, struct io_uring *src, unsigned src_off, unsigned nr)
+{
+	struct io_uring_clone_buffers arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.src_fd = (__u32)src->ring_fd;
+	arg.src_off = src_off;
+	arg.nr = nr;
+	return syscall(__NR_io_uring_register, dst->ring_fd, IORING_REGISTER_CLONE_BUFFERS, &arg, 1) < 0 &&
+	       errno == EINVAL;
+}
+
+/*
+ * Drains CQEs; returns how many had user_data == tag. Some kernels (6.12 here) post a
+ * released buffer's tag from deferred work, a little later: waits for it up to 5 s.
+ */
 static int count_tag_cqes(struct io_uring *ring, __u64 tag)
 {
+	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
 	struct io_uring_cqe *cqe;
 	int n = 0;
 
-	while (io_uring_peek_cqe(ring, &cqe) == 0) {
-		if (cqe->user_data == tag) {
-			CHECK(cqe->res == 0, "tag cqe res %d", cqe->res);
-			n++;
+	for (int tries = 0; tries < 50 && n == 0; tries++) {
+		if (tries)
+			io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+		while (io_uring_peek_cqe(ring, &cqe) == 0) {
+			if (cqe->user_data == tag) {
+				CHECK(cqe->res == 0, "tag cqe res %d", cqe->res);
+				n++;
+			}
+			io_uring_cqe_seen(ring, cqe);
 		}
-		io_uring_cqe_seen(ring, cqe);
 	}
 	return n;
 }
@@ -106,28 +131,36 @@ int main(void)
 	/* Clone the table into ring2 and read through it there. */
 	CHECK(io_uring_clone_buffers(NULL, &ring) == -EINVAL, "clone NULL dst");
 	ret = io_uring_clone_buffers(&ring2, &ring);
-	CHECK(ret == 0, "clone_buffers %d", ret);
-	CHECK(io_uring_clone_buffers(&ring2, &ring) == -EBUSY, "clone onto a table");
-	memset(bufs[0], 0, BUF_SZ);
-	ret = rw_fixed(&ring2, 0, fd, bufs[0], BUF_SZ, 0, 0);
-	CHECK(ret == BUF_SZ && t_check(bufs[0], BUF_SZ, 11) == 0, "read_fixed on clone %d", ret);
-	CHECK(io_uring_unregister_buffers(&ring2) == 0, "unregister clone");
-	/* Offset clone: source buffers 2..3 become ring2's 0..1. */
-	ret = io_uring_clone_buffers_offset(&ring2, &ring, 0, 2, 2, 0);
-	CHECK(ret == 0, "clone_buffers_offset %d", ret);
-	memset(bufs[3], 0, BUF_SZ);
-	ret = rw_fixed(&ring2, 0, fd, bufs[3], BUF_SZ, 0, 1);
-	CHECK(ret == BUF_SZ && t_check(bufs[3], BUF_SZ, 11) == 0, "read via offset clone %d", ret);
-	ret = rw_fixed(&ring2, 0, fd, bufs[0], 16, 0, 0);
-	CHECK(ret == -EFAULT, "clone slot 0 is source buffer 2: %d", ret);
-	/* Replace with DST_REPLACE through the raw variant; out-of-range source is refused. */
-	ret = __io_uring_clone_buffers_offset(&ring2, &ring, 0, 0, 1, IORING_REGISTER_DST_REPLACE);
-	CHECK(ret == 0, "clone replace %d", ret);
-	ret = __io_uring_clone_buffers_offset(&ring2, &ring, 0, 3, 2, IORING_REGISTER_DST_REPLACE);
-	CHECK(ret == -EOVERFLOW, "clone past the source table %d", ret);
-	CHECK(io_uring_unregister_buffers(&ring2) == 0, "unregister clone 2");
-	CHECK(__io_uring_clone_buffers(&ring2, &ring, 0) == 0, "__clone_buffers");
-	CHECK(io_uring_unregister_buffers(&ring2) == 0, "unregister clone 3");
+	if (ret == -EINVAL && kernel_refuses_clone(&ring2, &ring, 0, 0)) {
+		fprintf(stderr, "kernel without IORING_REGISTER_CLONE_BUFFERS: clone part not run\n");
+	} else {
+		CHECK(ret == 0, "clone_buffers %d", ret);
+		CHECK(io_uring_clone_buffers(&ring2, &ring) == -EBUSY, "clone onto a table");
+		memset(bufs[0], 0, BUF_SZ);
+		ret = rw_fixed(&ring2, 0, fd, bufs[0], BUF_SZ, 0, 0);
+		CHECK(ret == BUF_SZ && t_check(bufs[0], BUF_SZ, 11) == 0, "read_fixed on clone %d", ret);
+		CHECK(io_uring_unregister_buffers(&ring2) == 0, "unregister clone");
+		/* Offset clone: source buffers 2..3 become ring2's 0..1. */
+		ret = io_uring_clone_buffers_offset(&ring2, &ring, 0, 2, 2, 0);
+		if (ret == -EINVAL && kernel_refuses_clone(&ring2, &ring, 2, 2)) {
+			fprintf(stderr, "kernel without offset clones (src_off/nr): that part not run\n");
+		} else {
+			CHECK(ret == 0, "clone_buffers_offset %d", ret);
+			memset(bufs[3], 0, BUF_SZ);
+			ret = rw_fixed(&ring2, 0, fd, bufs[3], BUF_SZ, 0, 1);
+			CHECK(ret == BUF_SZ && t_check(bufs[3], BUF_SZ, 11) == 0, "read via offset clone %d", ret);
+			ret = rw_fixed(&ring2, 0, fd, bufs[0], 16, 0, 0);
+			CHECK(ret == -EFAULT, "clone slot 0 is source buffer 2: %d", ret);
+			/* Replace with DST_REPLACE through the raw variant; out-of-range source is refused. */
+			ret = __io_uring_clone_buffers_offset(&ring2, &ring, 0, 0, 1, IORING_REGISTER_DST_REPLACE);
+			CHECK(ret == 0, "clone replace %d", ret);
+			ret = __io_uring_clone_buffers_offset(&ring2, &ring, 0, 3, 2, IORING_REGISTER_DST_REPLACE);
+			CHECK(ret == -EOVERFLOW, "clone past the source table %d", ret);
+			CHECK(io_uring_unregister_buffers(&ring2) == 0, "unregister clone 2");
+			CHECK(__io_uring_clone_buffers(&ring2, &ring, 0) == 0, "__clone_buffers");
+			CHECK(io_uring_unregister_buffers(&ring2) == 0, "unregister clone 3");
+		}
+	}
 	CHECK(io_uring_unregister_buffers(&ring) == 0, "unregister");
 
 	if (!(ring.features & IORING_FEAT_RSRC_TAGS)) {
@@ -143,7 +176,11 @@ int main(void)
 	CHECK(ret == 0, "register_buffers_tags %d", ret);
 	CHECK(io_uring_unregister_buffers(&ring) == 0, "unregister tagged");
 	CHECK(io_uring_submit_and_wait(&ring, 0) >= 0, "get events");
-	CHECK(count_tag_cqes(&ring, 0xaa01) == 1, "tag 0xaa01 after unregister");
+	int posts = t_kernel_posts_unregister_tags(0);
+	if (posts)
+		CHECK(count_tag_cqes(&ring, 0xaa01) == 1, "tag 0xaa01 after unregister");
+	else
+		CHECK(io_uring_cq_ready(&ring) == 0, "a CQE after unregister from a kernel posting none there");
 
 	/* Sparse table: slots are empty until an update fills them. */
 	CHECK(io_uring_register_buffers_sparse(&ring, 4) == 0, "sparse");
@@ -165,7 +202,8 @@ int main(void)
 	CHECK(ret == -EINVAL, "update past the table %d", ret);
 	CHECK(io_uring_unregister_buffers(&ring) == 0, "unregister sparse");
 	CHECK(io_uring_submit_and_wait(&ring, 1) >= 0, "wait tag 2");
-	CHECK(count_tag_cqes(&ring, 0xbb02) == 1, "tag of the last buffer");
+	if (posts)
+		CHECK(count_tag_cqes(&ring, 0xbb02) == 1, "tag of the last buffer");
 
 	close(fd);
 	io_uring_queue_exit(&ring2);

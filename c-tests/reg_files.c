@@ -66,14 +66,24 @@ static void expect_slot(int slot, unsigned seed)
 /* Processes pending task work and counts ready CQEs with user_data == tag. */
 static int tag_cqes(__u64 tag)
 {
+	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
 	struct io_uring_cqe *cqe;
 	int n = 0;
 
-	io_uring_get_events(&ring);
-	while (io_uring_peek_cqe(&ring, &cqe) == 0) {
-		if (cqe->user_data == tag)
-			n++;
-		io_uring_cqe_seen(&ring, cqe);
+	/*
+	 * Before 6.4 the kernel posts a replaced file's tag from deferred work (up to a second
+	 * later): a wanted tag is waited for, up to 5 s.
+	 */
+	for (int tries = 0; tries < 50; tries++) {
+		io_uring_get_events(&ring);
+		while (io_uring_peek_cqe(&ring, &cqe) == 0) {
+			if (cqe->user_data == tag)
+				n++;
+			io_uring_cqe_seen(&ring, cqe);
+		}
+		if (n || !tag)
+			break;
+		io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
 	}
 	return n;
 }
@@ -188,13 +198,17 @@ int main(void)
 		CHECK(io_uring_unregister_files(&ring) == 0, "unregister tagged");
 		int n5 = 0, n2 = 0;
 		struct io_uring_cqe *cqe;
-		for (int i = 0; i < 2; i++) {
-			cqe = wait_one();
-			n5 += cqe->user_data == 0xf5;
-			n2 += cqe->user_data == 0xf2;
-			io_uring_cqe_seen(&ring, cqe);
+		if (t_kernel_posts_unregister_tags(1)) {
+			for (int i = 0; i < 2; i++) {
+				cqe = wait_one();
+				n5 += cqe->user_data == 0xf5;
+				n2 += cqe->user_data == 0xf2;
+				io_uring_cqe_seen(&ring, cqe);
+			}
+			CHECK(n5 == 1 && n2 == 1, "tags after unregister: %d %d", n5, n2);
+		} else {
+			CHECK(tag_cqes(0) == 0, "a CQE after unregister from a kernel posting none there");
 		}
-		CHECK(n5 == 1 && n2 == 1, "tags after unregister: %d %d", n5, n2);
 	} else {
 		t_skip_case("tags", "kernel lacks IORING_FEAT_RSRC_TAGS");
 	}

@@ -10,6 +10,7 @@
 #include "helpers.h"
 #include <liburing.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,8 +89,12 @@ int main(void)
 	ret = io_uring_register_wait_reg(&ring, (void *)((char *)w + 64), 1);
 	CHECK(ret == -EINVAL, "unaligned slots: %d", ret);
 	ret = io_uring_register_wait_reg(&ring, w, 2);
-	if (ret == -EINVAL && !(ring.features & IORING_FEAT_MIN_TIMEOUT)) {
-		t_skip_case("wait_regions", "kernel lacks registered wait regions (no IORING_FEAT_MIN_TIMEOUT)");
+	if (ret == -EINVAL) {
+		/* Before 6.13 the kernel itself refuses IORING_REGISTER_MEM_REGION. */
+		raw = (int)syscall(__NR_io_uring_register, ring.ring_fd, IORING_REGISTER_MEM_REGION, &mr, 1);
+		CHECK(raw < 0 && errno == EINVAL, "register_wait_reg -EINVAL, raw MEM_REGION gave %d (%s)", raw,
+		      strerror(errno));
+		t_skip_case("wait_regions", "kernel refuses IORING_REGISTER_MEM_REGION");
 		io_uring_queue_exit(&ring);
 		munmap(w, page);
 		return T_EXIT_PASS;

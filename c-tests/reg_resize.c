@@ -12,6 +12,7 @@
 #include "helpers.h"
 #include <liburing.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define NPIPES 4
@@ -74,6 +75,27 @@ static void queue_nops(unsigned k)
 	}
 }
 
+/* Does the kernel itself refuse IORING_REGISTER_RESIZE_RINGS (before 6.13)? Raw syscalls. */
+static int kernel_refuses_resize(void)
+{
+	struct io_uring_params p;
+	int fd, ret, err;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+	fd = (int)syscall(__NR_io_uring_setup, 4, &p);
+	CHECK(fd >= 0, "raw DEFER_TASKRUN setup: %s", strerror(errno));
+	memset(&p, 0, sizeof(p));
+	p.sq_entries = 8;
+	p.cq_entries = 16;
+	p.flags = IORING_SETUP_CQSIZE;
+	ret = (int)syscall(__NR_io_uring_register, fd, IORING_REGISTER_RESIZE_RINGS, &p, 1);
+	err = errno;
+	close(fd);
+	CHECK(ret == 0 || err == EINVAL, "raw RESIZE_RINGS: %s", strerror(err));
+	return ret < 0;
+}
+
 static void refused_cases(void)
 {
 	struct io_uring plain, nm;
@@ -102,6 +124,10 @@ static void refused_cases(void)
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
 	ret = io_uring_queue_init_mem(4, &nm, &p, mem, 1 << 20);
+	if (ret == -EINVAL && t_kernel_refuses_no_mmap()) {
+		munmap(mem, 1 << 20);
+		return;
+	}
 	CHECK(ret > 0, "queue_init_mem %d", ret);
 	memset(&p, 0, sizeof(p));
 	p.sq_entries = 8;
@@ -127,6 +153,8 @@ int main(void)
 	ret = io_uring_queue_init_params(sq, &ring, &p);
 	if (ret == -EINVAL && t_kernel_refuses_setup(p.flags))
 		SKIP("kernel without DEFER_TASKRUN");
+	if (kernel_refuses_resize())
+		SKIP("kernel refuses IORING_REGISTER_RESIZE_RINGS");
 	CHECK(ret == 0, "queue_init %d", ret);
 	/* Through the registered ring index too. */
 	CHECK(io_uring_register_ring_fd(&ring) == 1, "register_ring_fd");
