@@ -251,7 +251,12 @@ static void manual(void)
 	CHECK(ret == 0 || ret == -EINVAL, "register_buf_ring %d", ret);
 	if (ret == 0)
 		CHECK(io_uring_unregister_buf_ring(&ring, 4) == 0, "unregister");
-	CHECK(io_uring_unregister_buf_ring(&ring, 4) == -ENOENT, "unregister twice");
+	struct io_uring_buf_reg none = { .bgid = 4 };
+	int raw = (int)syscall(__NR_io_uring_register, ring.ring_fd, IORING_UNREGISTER_PBUF_RING, &none, 1);
+	int kerr = errno;
+	CHECK(raw < 0 && (kerr == ENOENT || kerr == EINVAL), "raw unregister twice: %d", raw);
+	ret = io_uring_unregister_buf_ring(&ring, 4);
+	CHECK(ret == -kerr, "unregister twice: %d, kernel -%d (6.1: -EINVAL)", ret, kerr);
 	reg.ring_entries = 6;
 	reg.flags = 0;
 	CHECK(io_uring_register_buf_ring(&ring, &reg, 0) == -EINVAL, "not a power of two");
