@@ -82,6 +82,7 @@ static void one(unsigned flags)
 
 	if ((flags & IORING_SETUP_NO_MMAP) && t_kernel_refuses_no_mmap()) {
 		CHECK(ret == -EINVAL, "init %#x on a kernel refusing NO_MMAP: %d", flags, ret);
+		t_skip_case("no_mmap", "kernel refuses IORING_SETUP_NO_MMAP");
 		return;
 	}
 	CHECK(ret == 0, "init %#x: %d", flags, ret);
@@ -116,6 +117,7 @@ int main(void)
 	CHECK(buf != MAP_FAILED, "mmap");
 	int ret = io_uring_queue_init_mem(8, &ring, &p, buf, len);
 	if (ret == -EINVAL && t_kernel_refuses_no_mmap()) {
+		t_skip_case("init_mem", "kernel refuses IORING_SETUP_NO_MMAP");
 		munmap(buf, len);
 		CHECK(io_uring_ring_dontfork(NULL) == -EINVAL, "NULL ring");
 		return T_EXIT_PASS;

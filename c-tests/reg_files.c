@@ -208,6 +208,7 @@ int main(void)
 			CHECK(n5 == 1 && n2 == 1, "tags after unregister: %d %d", n5, n2);
 		} else {
 			CHECK(tag_cqes(0) == 0, "a CQE after unregister from a kernel posting none there");
+			t_skip_case("unregister_tags", "kernel posts no tags at unregister (raw syscalls say so)");
 		}
 	} else {
 		t_skip_case("tags", "kernel lacks IORING_FEAT_RSRC_TAGS");

@@ -125,6 +125,7 @@ static void refused_cases(void)
 	p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
 	ret = io_uring_queue_init_mem(4, &nm, &p, mem, 1 << 20);
 	if (ret == -EINVAL && t_kernel_refuses_no_mmap()) {
+		t_skip_case("no_mmap_ring", "kernel refuses IORING_SETUP_NO_MMAP");
 		munmap(mem, 1 << 20);
 		return;
 	}
