@@ -212,3 +212,21 @@ fn big_sqes_and_cqes() {
         assert_eq!(ring.wait_cqe().unwrap().user_data(), i);
     }
 }
+
+/// std's BorrowedFd (rustix's, with the `std` feature) and `&File` are file arguments.
+#[test]
+fn std_fds_are_file_arguments() {
+    use std::os::fd::AsFd;
+    let file = std::fs::File::open("Cargo.toml").unwrap();
+    let mut ring = IoUring::new(4).unwrap();
+    ring.push(ops::Fsync::new(file.as_fd()).user_data(1)).unwrap();
+    ring.push(ops::Fsync::new(&file).user_data(2)).unwrap();
+    assert_eq!(ring.submit_and_wait(2).unwrap(), 2);
+    let mut seen = [false; 2];
+    for _ in 0..2 {
+        let cqe = ring.wait_cqe().unwrap();
+        assert_eq!(cqe.result(), Ok(0));
+        seen[cqe.user_data() as usize - 1] = true;
+    }
+    assert_eq!(seen, [true, true]);
+}

@@ -119,19 +119,12 @@ impl IntoArg<Fd> for super::Fixed {
     }
 }
 
+// With `std` (which turns on rustix's `std`) this is `std::os::fd::BorrowedFd`; a second
+// impl for std's type would overlap whenever any crate in the build enables rustix/std.
 impl IntoArg<Fd> for rustix::fd::BorrowedFd<'_> {
     #[inline(always)]
     fn into_arg(self) -> Fd {
         Fd::from(self)
-    }
-}
-
-#[cfg(feature = "std")]
-impl IntoArg<Fd> for std::os::fd::BorrowedFd<'_> {
-    #[inline(always)]
-    fn into_arg(self) -> Fd {
-        use std::os::fd::AsRawFd;
-        Fd::Raw(self.as_raw_fd())
     }
 }
 
