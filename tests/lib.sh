@@ -20,7 +20,6 @@
 #   t_summary FILE       "P F S" from FILE's last summary line, or nothing
 T_SUITE=${T_SUITE:-$(basename "$0")}
 T_PASS=0 T_FAIL=0 T_SKIP=0
-T_CASE_RE='^(PASS|FAIL|SKIP) '
 T_SUMMARY_RE='^[^ ]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'
 
 t_init() { T_SUITE=$1; }
