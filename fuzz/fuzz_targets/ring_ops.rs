@@ -676,6 +676,25 @@ impl Slot {
         }
     }
 
+    /// Cancels every request of the ring: polls on the eventfd and multishot requests
+    /// wait forever; requests drained behind them too, and so would a cancel SQE: cancel
+    /// synchronously, then by SQE.
+    fn cancel_all(&mut self) {
+        let r = self.r();
+        let mut reg = sys::io_uring_sync_cancel_reg {
+            flags: sys::IORING_ASYNC_CANCEL_ANY | sys::IORING_ASYNC_CANCEL_ALL,
+            timeout: __kernel_timespec { tv_sec: -1, tv_nsec: -1 },
+            ..Default::default()
+        };
+        // SAFETY: live ring, our argument.
+        let ret = unsafe { io_uring_register_sync_cancel(r, &mut reg) };
+        assert!(ret >= 0 || ret == -libc::ENOENT || ret == -libc::EALREADY, "sync cancel: {ret}");
+        // SAFETY: live ring.
+        if unsafe { io_uring_sq_ready(r) } == 0 {
+            self.sqe(&SqeOp::CancelAll, 0);
+        }
+    }
+
     /// Submit what is queued, cancel what waits, and reap until every request has
     /// completed: a request that never does is a lost completion. Then drop every
     /// registration, so the next input starts from a plain ring.
@@ -688,12 +707,20 @@ impl Slot {
             }
             let start = Instant::now();
             let mut cancelled: Option<Instant> = None;
+            let mut swept = false;
             loop {
                 let ret = io_uring_submit_and_get_events(r);
                 self.reap_all();
                 let pending = self.ledger.pending();
                 if pending.is_empty() && io_uring_sq_ready(r) == 0 {
-                    break;
+                    if swept || !self.ledger.undone_in_input() {
+                        break;
+                    }
+                    // What need not complete may still be armed: cancel it now, or its
+                    // CQE comes when a later input cancels, long after it was forgotten.
+                    swept = true;
+                    self.cancel_all();
+                    continue;
                 }
                 if start.elapsed() > Duration::from_secs(5) {
                     panic!(
@@ -703,21 +730,8 @@ impl Slot {
                         io_uring_sq_ready(r)
                     );
                 }
-                let due = cancelled.is_none_or(|t| t.elapsed() > Duration::from_millis(2));
-                if due && !pending.is_empty() {
-                    // Polls on the eventfd and multishot requests wait forever; requests
-                    // drained behind them too, and so would a cancel SQE: cancel
-                    // synchronously, then by SQE.
-                    let mut reg = sys::io_uring_sync_cancel_reg {
-                        flags: sys::IORING_ASYNC_CANCEL_ANY | sys::IORING_ASYNC_CANCEL_ALL,
-                        timeout: __kernel_timespec { tv_sec: -1, tv_nsec: -1 },
-                        ..Default::default()
-                    };
-                    let ret = io_uring_register_sync_cancel(r, &mut reg);
-                    assert!(ret >= 0 || ret == -libc::ENOENT || ret == -libc::EALREADY, "sync cancel: {ret}");
-                    if io_uring_sq_ready(r) == 0 {
-                        self.sqe(&SqeOp::CancelAll, 0);
-                    }
+                if cancelled.is_none_or(|t| t.elapsed() > Duration::from_millis(2)) && !pending.is_empty() {
+                    self.cancel_all();
                     cancelled = Some(Instant::now());
                     continue;
                 }
@@ -776,6 +790,7 @@ fuzz_target!(|inp: Input| {
             return;
         }
         slot.check();
+        slot.ledger.begin_input();
         for step in inp.steps.iter().take(MAX_STEPS) {
             slot.step(step);
             if !slot.live {

@@ -99,6 +99,8 @@ struct Entry {
 pub struct Ledger {
     next: u64,
     entries: HashMap<u64, Entry>,
+    /// The last id issued before the current input.
+    mark: u64,
 }
 
 /// `user_data` bit of the completions a ring sends itself with `IORING_OP_MSG_RING`.
@@ -171,6 +173,18 @@ impl Ledger {
             Expect::Multi | Expect::MaybeMulti => flags & io_urine::sys::IORING_CQE_F_MORE == 0,
         };
         Ok(())
+    }
+
+    /// A new input begins.
+    pub fn begin_input(&mut self) {
+        self.mark = self.next;
+    }
+
+    /// True when a request of the current input has not completed, though it need not:
+    /// it may still be armed (a multishot request after a skipping link head), and then
+    /// completes when something cancels it, maybe many inputs later.
+    pub fn undone_in_input(&self) -> bool {
+        self.entries.iter().any(|(&ud, e)| ud & !MSG_BIT > self.mark && !e.done)
     }
 
     /// Requests still owing a completion.
