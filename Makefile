@@ -70,10 +70,10 @@ $(OBJ)/io_urine.o: $(RUSTLIB)
 	  --remove-section=.llvmbc --remove-section=.llvmcmd --remove-section=.llvm_addrsig $(OBJ)/io_urine.all.o $@
 
 $(OBJ)/liburing.map: $(OBJ)/io_urine.o tools/gen-version-map
-	tools/gen-version-map $(ABI)/liburing.symbols $(ABI)/liburing-ffi.symbols $(OBJ)/exports.txt > $@
+	tools/gen-version-map $(ABI)/liburing.symbols $(ABI)/liburing-ffi.symbols $(OBJ)/exports.txt $(ABI)/liburing-ffi.a.globals > $@
 
 $(OBJ)/liburing-ffi.map: $(OBJ)/io_urine.o tools/gen-version-map
-	tools/gen-version-map $(ABI)/liburing-ffi.symbols $(ABI)/liburing.symbols $(OBJ)/exports.txt > $@
+	tools/gen-version-map $(ABI)/liburing-ffi.symbols $(ABI)/liburing.symbols $(OBJ)/exports.txt $(ABI)/liburing-ffi.a.globals > $@
 
 # Shared libraries: no libc, no NEEDED entries, liburing's version nodes.
 LDSO = $(CC) -shared -nostdlib -Wl,-z,defs -Wl,--gc-sections -Wl,-z,noexecstack -Wl,--hash-style=both

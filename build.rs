@@ -1,4 +1,4 @@
-//! With the `header` feature (the Makefile turns it on), regenerates `include/liburing.h`
+//! With the `header` feature (the Makefile turns it on), regenerates `include/liburing/io_urine.h`
 //! with cbindgen and fails the build if the committed header is stale. Set
 //! `IO_URINE_BLESS=1` (`make header`) to write the fresh header instead.
 
@@ -14,74 +14,91 @@ fn main() {
 #[cfg(feature = "header")]
 mod header {
     use std::{
-        collections::HashSet,
+        collections::BTreeSet,
         env, fs,
         path::{Path, PathBuf},
     };
 
+    const GENERATED: &str = "include/liburing/io_urine.h";
+
     pub fn check() {
         let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+        println!("cargo:rerun-if-changed=include/liburing.h");
+        println!("cargo:rerun-if-changed={GENERATED}");
         let config = cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml");
         let bindings = cbindgen::Builder::new()
             .with_crate(&dir)
             .with_config(config)
             .generate()
-            .expect("cbindgen could not generate liburing.h");
-        let mut fresh = Vec::new();
-        bindings.write(&mut fresh);
-        let fresh = hide_inline_from_bindgen(&String::from_utf8(fresh).unwrap(), &dir).into_bytes();
-        let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("liburing.h");
+            .expect("cbindgen could not generate liburing/io_urine.h");
+        let mut raw = Vec::new();
+        bindings.write(&mut raw);
+        let inline = inline_helpers(&dir.join("include/liburing.h"));
+        let fresh = fence_inline(&String::from_utf8(raw).unwrap(), &inline).into_bytes();
+        let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("io_urine.h");
         fs::write(&out, &fresh).unwrap();
-        let committed_path = dir.join("include/liburing.h");
+        let committed_path = dir.join(GENERATED);
         let committed = fs::read(&committed_path).unwrap_or_default();
         if committed != fresh {
             if env::var_os("IO_URINE_BLESS").is_some_and(|v| v == "1") {
                 fs::write(&committed_path, &fresh).unwrap();
             } else {
-                panic!(
-                    "include/liburing.h is stale: the fresh one is at {}; run `make header` and commit it",
-                    out.display()
-                );
+                panic!("{GENERATED} is stale: the fresh one is at {}; run `make header` and commit it", out.display());
             }
         }
     }
 
-    /// liburing.h defines its helpers `static inline`, which bindgen skips; Rust crates
-    /// written against it (liburing-rs) declare the helpers themselves and fail with
-    /// "defined multiple times" if bindgen also emits them from our plain prototypes.
-    /// bindgen's `<div rustbindgen hide></div>` doc annotation hides exactly those
-    /// functions from bindgen (C, C++, Zig and cgo read it as a comment): every name
-    /// liburing-ffi exports but liburing.so does not, plus io_uring_get_sqe (exported by
-    /// liburing.so, yet inline in liburing.h).
-    fn hide_inline_from_bindgen(header: &str, dir: &Path) -> String {
-        let abi = env::var_os("IO_URINE_ABI").map(PathBuf::from).unwrap_or_else(|| dir.join("abi"));
-        println!("cargo:rerun-if-env-changed=IO_URINE_ABI");
-        let names = |file: &str| -> HashSet<String> {
-            let path = abi.join(file);
-            println!("cargo:rerun-if-changed={}", path.display());
-            fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("{}: {e} (set IO_URINE_ABI)", path.display()))
-                .lines()
-                .filter_map(|l| l.split('\t').next())
-                .map(str::to_owned)
-                .collect()
-        };
-        let so = names("liburing.symbols");
-        let mut inline: HashSet<String> = names("liburing-ffi.symbols").difference(&so).cloned().collect();
-        inline.insert("io_uring_get_sqe".to_owned());
-        let lines: Vec<&str> = header.split_inclusive('\n').collect();
-        let mut out = String::with_capacity(header.len() + inline.len() * 40);
-        for (i, line) in lines.iter().enumerate() {
-            if line.trim_end() == " */" {
-                let next = lines.get(i + 1).copied().unwrap_or("");
-                let name = next.split('(').next().unwrap_or("");
-                let name = name.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or("");
-                if next.contains('(') && !next.starts_with('#') && inline.contains(name) {
-                    out.push_str(" * <div rustbindgen hide></div>\n");
-                }
+    /// The functions the hand-written liburing.h defines `IOURINGINLINE` (each on one
+    /// line: `IOURINGINLINE <type> <name>(`).
+    fn inline_helpers(header: &Path) -> BTreeSet<String> {
+        let text = fs::read_to_string(header).expect("include/liburing.h");
+        text.lines()
+            .filter_map(|l| l.strip_prefix("IOURINGINLINE "))
+            .filter_map(|l| l.split('(').next())
+            .filter_map(|l| l.rsplit([' ', '*']).next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Moves each inline helper's prototype (with its doc comment) into a block at the end
+    /// that only `IO_URINE_INLINE_PROTOTYPES` enables: a normal include must not see a
+    /// plain declaration of a function it then gets `static inline`, but `IO_URINE_NO_INLINE`,
+    /// the signature check (tests/header-test) and the man pages (tools/gen-man) want them. Fails the
+    /// build when liburing.h inlines a function Rust does not export.
+    fn fence_inline(header: &str, inline: &BTreeSet<String>) -> String {
+        let mut kept = String::with_capacity(header.len());
+        let mut moved = String::new();
+        let mut item = String::new();
+        let mut found = BTreeSet::new();
+        for line in header.split_inclusive('\n') {
+            item.push_str(line);
+            let t = line.trim_end();
+            let is_proto = t.ends_with(";") && t.contains('(') && !line.starts_with([' ', '\t', '#', '/', '*']);
+            if !(is_proto || t.is_empty() || !item.starts_with("/**")) {
+                continue; // inside a doc comment block: keep collecting
             }
-            out.push_str(line);
+            let name = t.split('(').next().and_then(|l| l.rsplit([' ', '*']).next()).unwrap_or("");
+            if is_proto && inline.contains(name) {
+                found.insert(name.to_owned());
+                moved.push('\n');
+                moved.push_str(&item);
+            } else {
+                kept.push_str(&item);
+            }
+            item.clear();
         }
-        out
+        kept.push_str(&item);
+        let missing: Vec<_> = inline.difference(&found).collect();
+        assert!(missing.is_empty(), "liburing.h inlines functions src/capi does not export: {missing:?}");
+        let block = format!(
+            "#if defined(IO_URINE_INLINE_PROTOTYPES)\n/*\n * The exported functions that liburing.h \
+             also defines inline (IOURINGINLINE). Declared\n * with IO_URINE_NO_INLINE (liburing.h \
+             then calls them instead of defining them), and by\n * tests/header-test to prove each \
+             inline definition has the export's signature.\n */\n{moved}\n#endif  /* \
+             IO_URINE_INLINE_PROTOTYPES */\n\n"
+        );
+        let close = kept.rfind("#ifdef __cplusplus\n}  // extern \"C\"").expect("cbindgen's extern \"C\" close");
+        kept.insert_str(close, &block);
+        kept
     }
 }

@@ -12,6 +12,8 @@
  *    payload_length, checked against the datagrams sent (sender address, pktinfo, payload,
  *    truncation of an oversized datagram reported through MSG_TRUNC).
  */
+/* bad input goes to the library's validating exports, not the inline helpers */
+#define IO_URINE_NO_INLINE
 #include "net_util.h"
 #include <fcntl.h>
 

@@ -4,6 +4,8 @@
 #define LIBURING_COMPAT_H
 
 #include <linux/time_types.h>
+/* <linux/time_types.h> is in: the kernel's <linux/io_uring.h> need not include it again */
+#define UAPI_LINUX_IO_URING_H_SKIP_LINUX_TIME_TYPES_H 1
 #include <linux/openat2.h>
 #include <linux/futex.h>
 #include <inttypes.h>

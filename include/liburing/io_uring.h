@@ -85,10 +85,26 @@ struct io_uring_sqe {
 			__u64	addr3;
 			__u64	__pad2[1];
 		};
+		struct {
+			__u64	attr_ptr;	/* struct io_uring_attr_pi etc. */
+			__u64	attr_type_mask;	/* IORING_RW_ATTR_FLAG_* */
+		};
 		__u64	optval;
 		/* Command data of IORING_OP_URING_CMD; 80 bytes on SQE128 rings. */
 		__u8	cmd[0];
 	};
+};
+
+/* sqe->attr_type_mask: attr_ptr points to a struct io_uring_attr_pi */
+#define IORING_RW_ATTR_FLAG_PI	(1U << 0)
+/* Protection information of a read/write (IORING_RW_ATTR_FLAG_PI). */
+struct io_uring_attr_pi {
+	__u16	flags;
+	__u16	app_tag;
+	__u32	len;
+	__u64	addr;
+	__u64	seed;
+	__u64	rsvd;
 };
 
 /* sqe->file_index value asking the kernel to allocate a direct descriptor slot. */
@@ -133,6 +149,8 @@ enum io_uring_sqe_flags_bit {
 #define IORING_SETUP_HYBRID_IOPOLL	(1U << 17)
 #define IORING_SETUP_CQE_MIXED		(1U << 18)
 #define IORING_SETUP_SQE_MIXED		(1U << 19)
+/* SQEs always start at index 0 of a NO_SQARRAY ring; head and tail stay 0 */
+#define IORING_SETUP_SQ_REWIND		(1U << 20)
 
 enum io_uring_op {
 	IORING_OP_NOP,
@@ -207,8 +225,8 @@ enum io_uring_op {
 
 /* sqe->uring_cmd_flags */
 #define IORING_URING_CMD_FIXED	(1U << 0)
-#define IORING_URING_CMD_MULTISHOT	(1U << 1)
-#define IORING_URING_CMD_MASK	(IORING_URING_CMD_FIXED | IORING_URING_CMD_MULTISHOT)
+#define IORING_URING_CMD_MULTISHOT	(1U << 1)	/* newer kernels; not part of liburing 2.15's mask */
+#define IORING_URING_CMD_MASK	IORING_URING_CMD_FIXED
 
 /* sqe->fsync_flags */
 #define IORING_FSYNC_DATASYNC	(1U << 0)
@@ -221,6 +239,7 @@ enum io_uring_op {
 #define IORING_LINK_TIMEOUT_UPDATE	(1U << 4)
 #define IORING_TIMEOUT_ETIME_SUCCESS	(1U << 5)
 #define IORING_TIMEOUT_MULTISHOT	(1U << 6)
+#define IORING_TIMEOUT_IMMEDIATE_ARG	(1U << 7)	/* sqe->addr holds nanoseconds, not a timespec */
 #define IORING_TIMEOUT_CLOCK_MASK	(IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME)
 #define IORING_TIMEOUT_UPDATE_MASK	(IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE)
 

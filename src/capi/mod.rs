@@ -28,6 +28,7 @@ macro_rules! ring {
 }
 
 pub mod buf_ring;
+pub mod internal;
 #[cfg(all(feature = "clib", not(feature = "std"), not(test)))]
 pub mod mem;
 pub mod prep;

@@ -75,7 +75,7 @@ fn align_up(v: usize, a: usize) -> usize {
 ///
 /// # Safety
 /// The pointers and sizes must describe mappings made by this module.
-unsafe fn unmap_rings(sq: &io_uring_sq, cq: &io_uring_cq) {
+pub(crate) unsafe fn unmap_rings(sq: &io_uring_sq, cq: &io_uring_cq) {
     // SAFETY: per the function contract; munmap errors leave nothing to undo.
     unsafe {
         if sq.ring_sz != 0 && !sq.ring_ptr.is_null() {
@@ -89,7 +89,7 @@ unsafe fn unmap_rings(sq: &io_uring_sq, cq: &io_uring_cq) {
 
 /// Checks that every kernel-provided offset lies inside the mapping it indexes, once,
 /// so the hot path can trust them.
-fn offsets_fit(p: &io_uring_params, sq_sz: usize, cq_sz: usize) -> bool {
+pub(crate) fn offsets_fit(p: &io_uring_params, sq_sz: usize, cq_sz: usize) -> bool {
     let so = &p.sq_off;
     let co = &p.cq_off;
     let word = |off: u32, sz: usize| (off as usize) % 4 == 0 && (off as usize) + 4 <= sz;
@@ -107,7 +107,7 @@ fn offsets_fit(p: &io_uring_params, sq_sz: usize, cq_sz: usize) -> bool {
 ///
 /// # Safety
 /// `sq.ring_ptr` / `cq.ring_ptr` must be mappings that `offsets_fit` accepted.
-unsafe fn setup_ring_pointers(p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) {
+pub(crate) unsafe fn setup_ring_pointers(p: &io_uring_params, sq: &mut io_uring_sq, cq: &mut io_uring_cq) {
     let s = sq.ring_ptr as *mut u8;
     let c = cq.ring_ptr as *mut u8;
     // SAFETY: every offset was checked to lie within its mapping.
@@ -370,7 +370,7 @@ fn finish_ring(ring: &mut io_uring, fd: i32, p: &io_uring_params) {
 ///
 /// # Safety
 /// `buf` null or valid for `buf_size` bytes for the ring's lifetime.
-unsafe fn queue_init_once(
+pub(crate) unsafe fn queue_init_once(
     entries: u32,
     ring: &mut io_uring,
     p: &mut io_uring_params,

@@ -7,7 +7,7 @@ use core::ptr;
 
 /// The kernel's SQ head: acquire under SQPOLL (a kernel thread moves it), plain otherwise.
 #[inline(always)]
-fn load_sq_head(ring: &Live) -> u32 {
+pub(crate) fn load_sq_head(ring: &Live) -> u32 {
     if ring.flags & sys::IORING_SETUP_SQPOLL != 0 {
         ring.sq_khead_acquire()
     } else {
@@ -18,7 +18,7 @@ fn load_sq_head(ring: &Live) -> u32 {
 /// Clears the SQE fields that prep helpers do not always write (liburing 2.15's
 /// `io_uring_initialize_sqe`), so a reused slot never leaks old flags into a new op.
 #[inline(always)]
-fn initialize_sqe(sqe: &mut io_uring_sqe) {
+pub(crate) fn initialize_sqe(sqe: &mut io_uring_sqe) {
     sqe.flags = 0;
     sqe.ioprio = 0;
     sqe.op_flags = 0;

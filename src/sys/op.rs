@@ -117,7 +117,7 @@ pub const IORING_FIXED_FD_NO_CLOEXEC: u32 = 1 << 0;
 /// `sqe->uring_cmd_flags`.
 pub const IORING_URING_CMD_FIXED: u32 = 1 << 0;
 pub const IORING_URING_CMD_MULTISHOT: u32 = 1 << 1;
-pub const IORING_URING_CMD_MASK: u32 = IORING_URING_CMD_FIXED | IORING_URING_CMD_MULTISHOT;
+pub const IORING_URING_CMD_MASK: u32 = IORING_URING_CMD_FIXED;
 
 /// `sqe->splice_flags` bit: `splice_fd_in` is a direct descriptor index.
 pub const SPLICE_F_FD_IN_FIXED: u32 = 1 << 31;

@@ -5,10 +5,12 @@
   sqe-bytes.py gen HEADER                    C source on stdout (define SKIP_<name> to
                                              leave a function out of a build)
   sqe-bytes.py names HEADER                  every function the program calls, one a line
-  sqe-bytes.py compare REF OUT SKIPS         per-function PASS/FAIL lines and a summary
+  sqe-bytes.py compare REF OUT SKIPS [LABEL] per-function PASS/FAIL lines and a summary
+                                             (LABEL names the reference, default 2.3)
 
-The list of functions comes from HEADER (Debian's liburing 2.3 liburing.h): every
-`static inline` function there is either
+The list of functions comes from HEADER (Debian's liburing 2.3 liburing.h, or liburing
+2.15's, whose inline helpers are IOURINGINLINE/_LOCAL_INLINE): every inline function
+there is either
   - an SQE writer (takes `struct io_uring_sqe *`, returns void): called with fixed
     argument values on a 64-byte SQE and the 64 bytes printed in hex, in three
     variants: "big" (zeroed SQE, large mixed argument values), "small" (zeroed SQE,
@@ -19,8 +21,10 @@ The list of functions comes from HEADER (Debian's liburing 2.3 liburing.h): ever
     accounting on a fabricated ring, probe lookups, cqe data getters);
   - covered by the behaviour programs (get_sqe, peek/wait) or internal (__ names).
 A function that fits none of these fails generation, so a helper cannot be missed.
-Built once against the 2.3 header (its inline bodies run) and once against io_urine's
-header (our exported functions run); the outputs must be identical, line by line.
+Built once against the reference header (its inline bodies run) and against io_urine's
+header: as is (our inline C runs), and with -DVIA_EXPORT, which routes every call of a
+listed function through dlsym(), so our exported (Rust) function runs instead. The
+outputs must be identical, line by line.
 """
 import re
 import sys
@@ -29,12 +33,14 @@ BEHAVIOUR = {
     # exercised by basic.c / overflow.c / timeout.c (real rings, real kernel)
     "io_uring_get_sqe", "io_uring_peek_cqe", "io_uring_wait_cqe", "io_uring_wait_cqe_nr",
     "io_uring_sqring_wait",
+    # 2.15: SQE_MIXED rings (c-tests), a registered buffer ring's kernel head (c-tests)
+    "io_uring_get_sqe128", "io_uring_buf_ring_available",
 }
 # SQE writers that change only some fields of an already prepared SQE (no "ring" variant).
 MODIFIERS = {"io_uring_sqe_set_data", "io_uring_sqe_set_data64", "io_uring_sqe_set_flags",
-             "io_uring_prep_send_set_addr"}
+             "io_uring_prep_send_set_addr", "io_uring_initialize_sqe"}
 INTERNAL = {"_io_uring_get_sqe", "__io_uring_peek_cqe", "__io_uring_set_target_fixed_file",
-            "__io_uring_prep_poll_mask"}
+            "__io_uring_prep_poll_mask", "uring_ptr_to_u64", "io_uring_skip_cqe"}
 
 # Hand-written cases for the pure helpers: name -> C body (prints with OUTL).
 MISC = {
@@ -186,6 +192,7 @@ MISC = {
 	struct io_uring ring;
 	struct io_uring_cqe cqe;
 	unsigned *khead;
+	memset(&cqe, 0, sizeof(cqe));
 	fab_ring(&ring);
 	khead = ring.cq.khead;
 	*khead = 41;
@@ -193,6 +200,84 @@ MISC = {
 	OUTL("khead %u", *khead);
 	io_uring_cqe_seen(&ring, NULL);
 	OUTL("khead after NULL %u", *khead);
+""",
+    "io_uring_cqe_nr": r"""
+	struct io_uring_cqe cqe;
+	memset(&cqe, 0, sizeof(cqe));
+	OUTL("plain %u", io_uring_cqe_nr(&cqe));
+	cqe.flags = IORING_CQE_F_32 | IORING_CQE_F_MORE;
+	OUTL("32-byte %u", io_uring_cqe_nr(&cqe));
+""",
+    "io_uring_cqe_iter_init": r"""
+	struct io_uring ring;
+	struct io_uring_cqe_iter it;
+	fab_ring(&ring);
+	*ring.cq.khead = 0xfffffffe;
+	*ring.cq.ktail = 3;
+	it = io_uring_cqe_iter_init(&ring);
+	OUTL("cqes +%ld mask %u shift %u head %u tail %u", (long)((char *)it.cqes - (char *)arena),
+	     it.mask, it.shift, it.head, it.tail);
+	ring.flags = IORING_SETUP_CQE32;
+	it = io_uring_cqe_iter_init(&ring);
+	OUTL("cqe32 shift %u", it.shift);
+""",
+    "io_uring_cqe_iter_next": r"""
+	struct io_uring ring;
+	struct io_uring_cqe_iter it;
+	struct io_uring_cqe *cqe = NULL;
+	int n = 0;
+	fab_ring(&ring);
+	ring.flags = IORING_SETUP_CQE_MIXED;
+	*ring.cq.khead = 30;
+	*ring.cq.ktail = 35;
+	ring.cq.cqes[30 & 31].flags = 0;
+	ring.cq.cqes[31 & 31].flags = IORING_CQE_F_32; /* takes slots 31 and 32 */
+	ring.cq.cqes[33 & 31].flags = 0;
+	ring.cq.cqes[34 & 31].flags = IORING_CQE_F_32; /* runs past the tail */
+	it = io_uring_cqe_iter_init(&ring);
+	while (n < 8 && io_uring_cqe_iter_next(&it, &cqe))
+		OUTL("%d: slot %ld head %u", n++, (long)(cqe - ring.cq.cqes), it.head);
+	OUTL("end head %u tail %u", it.head, it.tail);
+""",
+    "io_uring_load_sq_head": r"""
+	struct io_uring ring;
+	fab_ring(&ring);
+	*ring.sq.khead = 0x12345678;
+	OUTL("head %u", io_uring_load_sq_head(&ring));
+	ring.flags = IORING_SETUP_SQPOLL;
+	OUTL("sqpoll head %u", io_uring_load_sq_head(&ring));
+""",
+    "io_uring_sqe_shift_from_flags": r"""
+	OUTL("%u %u %u %u", io_uring_sqe_shift_from_flags(0), io_uring_sqe_shift_from_flags(IORING_SETUP_SQE128),
+	     io_uring_sqe_shift_from_flags(IORING_SETUP_CQE32), io_uring_sqe_shift_from_flags(~0u));
+""",
+    "io_uring_cqe_shift_from_flags": r"""
+	OUTL("%u %u %u %u", io_uring_cqe_shift_from_flags(0), io_uring_cqe_shift_from_flags(IORING_SETUP_CQE32),
+	     io_uring_cqe_shift_from_flags(IORING_SETUP_SQE128), io_uring_cqe_shift_from_flags(~0u));
+""",
+    "io_uring_sqe_shift": r"""
+	struct io_uring ring;
+	fab_ring(&ring);
+	OUTL("plain %u", io_uring_sqe_shift(&ring));
+	ring.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+	OUTL("sqe128 %u", io_uring_sqe_shift(&ring));
+""",
+    "io_uring_cqe_shift": r"""
+	struct io_uring ring;
+	fab_ring(&ring);
+	OUTL("plain %u", io_uring_cqe_shift(&ring));
+	ring.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+	OUTL("cqe32 %u", io_uring_cqe_shift(&ring));
+""",
+    "__io_uring_buf_ring_cq_advance": r"""
+	struct io_uring ring;
+	struct io_uring_buf_ring *br = (struct io_uring_buf_ring *)A(16);
+	fab_ring(&ring);
+	memset(br, 0, 64);
+	*ring.cq.khead = 0xfffffffe;
+	br->tail = 0xfffe;
+	__io_uring_buf_ring_cq_advance(&ring, br, 3, 5);
+	OUTL("khead %u tail %u", *ring.cq.khead, br->tail);
 """,
     "io_uring_sq_ready": r"""
 	struct io_uring ring;
@@ -263,6 +348,11 @@ MISC = {
 	OUTL("true -> %d flags 0x%x", io_uring_cq_eventfd_toggle(&ring, true), *kflags);
 """,
 }
+
+# MISC cases of helpers liburing 2.3's header does not have.
+MISC_215 = {"io_uring_cqe_nr", "io_uring_cqe_iter_init", "io_uring_cqe_iter_next", "io_uring_load_sq_head",
+            "io_uring_sqe_shift_from_flags", "io_uring_cqe_shift_from_flags", "io_uring_sqe_shift",
+            "io_uring_cqe_shift", "__io_uring_buf_ring_cq_advance"}
 
 PROLOGUE = r"""/* Generated by tests/diff/sqe-bytes.py from %(header)s: do not edit. */
 #include <liburing.h>
@@ -432,14 +522,14 @@ int main(void)
 
 INT_TYPES = {"int", "unsigned", "unsigned int", "__u64", "__u32", "__u16", "__u8", "off_t", "int64_t",
              "uint64_t", "size_t", "mode_t", "socklen_t", "unsigned short", "short", "uint32_t",
-             "uint16_t", "__s32", "long", "unsigned long", "bool"}
+             "uint16_t", "__s32", "long", "unsigned long", "bool", "idtype_t", "id_t", "loff_t"}
 
 
 def parse_inlines(path):
     src = open(path).read()
     out = []
-    for m in re.finditer(r'static inline\s+([^;{]*?)\s*\{', src, re.S):
-        sig = ' '.join(m.group(1).split())
+    for m in re.finditer(r'^(?:static inline|IOURINGINLINE|_LOCAL_INLINE)\s+([^;{]*?)\s*\{', src, re.S | re.M):
+        sig = ' '.join(m.group(1).replace('LIBURING_NOEXCEPT', '').split())
         mm = re.match(r'(.*?[\s*])(\w+)\s*\((.*)\)$', sig)
         if not mm:
             sys.exit(f"sqe-bytes: cannot parse signature: {sig}")
@@ -469,7 +559,7 @@ def classify(funcs):
             rest.append(name)
         else:
             sys.exit(f"sqe-bytes: {name} from the header has no case: add one (MISC, BEHAVIOUR)")
-    unknown = set(MISC) - set(misc)
+    unknown = set(MISC) - set(misc) - MISC_215
     if unknown:
         sys.exit(f"sqe-bytes: MISC cases for functions the header lacks: {sorted(unknown)}")
     return sqe, misc
@@ -485,9 +575,32 @@ def arg_expr(ctype, k):
     sys.exit(f"sqe-bytes: no argument value for type '{ctype}'")
 
 
+EXPORT_SHIM = r"""
+#ifdef VIA_EXPORT
+/* Every call of a listed helper goes to the library's exported function of that name
+ * (dlsym), not to the header's inline definition. */
+#include <dlfcn.h>
+static void *io_urine_sym(const char *name)
+{
+	void *p = dlsym(RTLD_DEFAULT, name);
+
+	if (!p) {
+		fprintf(stderr, "no exported function %%s\n", name);
+		exit(1);
+	}
+	return p;
+}
+#define VIA(f) ((__typeof__(&f))io_urine_sym(#f))
+%s#endif
+"""
+
+
 def gen(header):
-    sqe, misc = classify(parse_inlines(header))
+    funcs = parse_inlines(header)
+    sqe, misc = classify(funcs)
     out = [PROLOGUE % {"header": header}]
+    exported = sorted(n for _, n, _ in funcs if n not in INTERNAL)
+    out.append(EXPORT_SHIM % ''.join(f"#define {n}(...) VIA({n})(__VA_ARGS__)\n" for n in exported))
     for name, params in sqe:
         args = ', '.join(arg_expr(t, k) for k, (t, _) in enumerate(params))
         out.append(f"#ifndef SKIP_{name}\nstatic void t_{name}(struct io_uring_sqe *sqe)\n"
@@ -519,6 +632,9 @@ FIELDS = [(0, 1, "opcode"), (1, 2, "flags"), (2, 4, "ioprio"), (4, 8, "fd"),
           (44, 48, "splice_fd_in/file_index/addr_len"), (48, 56, "addr3"), (56, 64, "__pad2")]
 
 
+LABEL = "2.3"
+
+
 def field_diff(a, b):
     ba, bb = bytes.fromhex(a.replace(' ', '')), bytes.fromhex(b.replace(' ', ''))
     if len(ba) != 64 or len(bb) != 64:
@@ -528,7 +644,7 @@ def field_diff(a, b):
         if ba[lo:hi] != bb[lo:hi]:
             va = int.from_bytes(ba[lo:hi], 'little')
             vb = int.from_bytes(bb[lo:hi], 'little')
-            parts.append(f"{name} [{lo}..{hi - 1}]: 2.3 {va:#x} ours {vb:#x}")
+            parts.append(f"{name} [{lo}..{hi - 1}]: {LABEL} {va:#x} ours {vb:#x}")
     return "; ".join(parts)
 
 
@@ -576,7 +692,7 @@ def compare(ref_path, out_path, skips_path):
             ol = o[i] if i < len(o) else ("-", "(missing)")
             if rl == ol:
                 continue
-            print(f"    [{rl[0]}] 2.3 : {rl[1]}")
+            print(f"    [{rl[0]}] {LABEL:4s}: {rl[1]}")
             print(f"    [{ol[0]}] ours: {ol[1]}")
             if rl[0] != 'misc' and rl[0] == ol[0]:
                 print(f"          differs in {field_diff(rl[1], ol[1])}")
@@ -595,7 +711,9 @@ def main(argv):
     if len(argv) == 3 and argv[1] == 'names':
         print('\n'.join(names(argv[2])))
         return 0
-    if len(argv) == 5 and argv[1] == 'compare':
+    if len(argv) in (5, 6) and argv[1] == 'compare':
+        global LABEL
+        LABEL = argv[5] if len(argv) == 6 else "2.3"
         return compare(argv[2], argv[3], argv[4])
     sys.stderr.write(__doc__)
     return 2
