@@ -1194,10 +1194,18 @@ IOURINGINLINE void *io_uring_recvmsg_name(struct io_uring_recvmsg_out *o) LIBURI
 	return (void *)(o + 1);
 }
 
+/* Control bytes to parse: what the kernel stored, bounded by what the msghdr reserved
+ * (a reused buffer's header may say anything; liburing trusts it). */
+_LOCAL_INLINE size_t __io_urine_recvmsg_control(const struct io_uring_recvmsg_out *o, const struct msghdr *msgh)
+	LIBURING_NOEXCEPT
+{
+	return o->controllen < msgh->msg_controllen ? o->controllen : msgh->msg_controllen;
+}
+
 IOURINGINLINE struct cmsghdr *io_uring_recvmsg_cmsg_firsthdr(struct io_uring_recvmsg_out *o,
 							     struct msghdr *msgh) LIBURING_NOEXCEPT
 {
-	if (o->controllen < sizeof(struct cmsghdr))
+	if (__io_urine_recvmsg_control(o, msgh) < sizeof(struct cmsghdr))
 		return NULL;
 	return (struct cmsghdr *)((unsigned char *)io_uring_recvmsg_name(o) + msgh->msg_namelen);
 }
@@ -1206,11 +1214,14 @@ IOURINGINLINE struct cmsghdr *io_uring_recvmsg_cmsg_nexthdr(struct io_uring_recv
 							    struct msghdr *msgh, struct cmsghdr *cmsg)
 	LIBURING_NOEXCEPT
 {
-	unsigned char *end, *next;
+	unsigned char *first, *end, *next;
 
 	if (cmsg->cmsg_len < sizeof(struct cmsghdr))
 		return NULL;
-	end = (unsigned char *)io_uring_recvmsg_cmsg_firsthdr(o, msgh) + o->controllen;
+	first = (unsigned char *)io_uring_recvmsg_cmsg_firsthdr(o, msgh);
+	if (!first)
+		return NULL;
+	end = first + __io_urine_recvmsg_control(o, msgh);
 	next = (unsigned char *)cmsg + CMSG_ALIGN(cmsg->cmsg_len);
 	/* the next header, and then all of its data, must lie inside the control area */
 	if (next + sizeof(struct cmsghdr) > end)
