@@ -124,16 +124,10 @@ check-symbols: all
 demo: all
 	$(B)/examples/demo
 
-# C NOP storm: Debian's liburing 2.3 (needs liburing-dev) vs io_urine, median of 7 runs.
+# C benchmark (benches/c-bench): liburing 2.15 (built from the axboe-liburing crate), Debian 2.3
+# and io_urine; callgrind instructions per NOP and interleaved throughput.
 bench-c: all
-	@mkdir -p $(B)/bench
-	$(CC) -O2 -I/usr/include benches/nop-storm.c -o $(B)/bench/nop-storm-2.3 -l:liburing.so.2
-	$(CC) -O2 -I$(INC) benches/nop-storm.c -o $(B)/bench/nop-storm-io_urine -L$(LIB) -luring -Wl,-rpath,$(CURDIR)/$(LIB)
-	@for v in 2.3 io_urine 2.3-on-io_urine; do \
-	  for i in 1 2 3 4 5 6 7; do case $$v in \
-	    2.3) $(B)/bench/nop-storm-2.3 ;; io_urine) $(B)/bench/nop-storm-io_urine ;; \
-	    *) LD_LIBRARY_PATH=$(CURDIR)/$(LIB) $(B)/bench/nop-storm-2.3 ;; esac; done | sort -n | \
-	  awk -v v=$$v '{a[NR]=$$1} END {printf "%-16s %6.1f ns/op (median of %d)\n", v, a[int((NR+1)/2)], NR}'; done
+	benches/c-bench
 
 # Safe Rust API vs tokio's io-uring crate (benches/ring.rs).
 bench:

@@ -165,20 +165,21 @@ struct futex_waitv;
 	(((ring)->flags & IORING_SETUP_SQPOLL) ? io_uring_smp_load_acquire((ring)->sq.khead) \
 					       : *(ring)->sq.khead)
 
-/* The next free SQE, fields initialised, or NULL when the SQ is full. */
-#define __io_urine_get_sqe(ring, sqe)                                                     \
+/* The body of the SQE handout: returns the next free SQE, fields initialised, or NULL
+ * when the SQ is full. */
+#define __io_urine_return_sqe(ring)                                                       \
 	do {                                                                              \
 		struct io_uring_sq *__sq = &(ring)->sq;                                   \
 		unsigned int __tail = __sq->sqe_tail, __head;                             \
+		struct io_uring_sqe *__sqe;                                               \
                                                                                           \
 		__head = __io_urine_sq_head(ring);                                        \
-		if (__tail - __head >= __sq->ring_entries) {                              \
-			(sqe) = NULL;                                                     \
-		} else {                                                                  \
-			(sqe) = &__sq->sqes[(__tail & __sq->ring_mask) << io_uring_sqe_shift(ring)]; \
-			__sq->sqe_tail = __tail + 1;                                      \
-			io_uring_initialize_sqe(sqe);                                     \
-		}                                                                         \
+		if (__tail - __head >= __sq->ring_entries)                                \
+			return NULL;                                                      \
+		__sqe = &__sq->sqes[(__tail & __sq->ring_mask) << io_uring_sqe_shift(ring)]; \
+		__sq->sqe_tail = __tail + 1;                                              \
+		io_uring_initialize_sqe(__sqe);                                           \
+		return __sqe;                                                             \
 	} while (0)
 
 #ifdef __cplusplus
@@ -476,18 +477,12 @@ IOURINGINLINE void io_uring_initialize_sqe(struct io_uring_sqe *sqe) LIBURING_NO
 
 IOURINGINLINE struct io_uring_sqe *_io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT
 {
-	struct io_uring_sqe *sqe;
-
-	__io_urine_get_sqe(ring, sqe);
-	return sqe;
+	__io_urine_return_sqe(ring);
 }
 
 IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring) LIBURING_NOEXCEPT
 {
-	struct io_uring_sqe *sqe;
-
-	__io_urine_get_sqe(ring, sqe);
-	return sqe;
+	__io_urine_return_sqe(ring);
 }
 
 /* ---- prep helpers ----------------------------------------------------------------- */
@@ -522,10 +517,8 @@ IOURINGINLINE struct io_uring_sqe *io_uring_get_sqe128(struct io_uring *ring) LI
 	unsigned int head, tail = sq->sqe_tail;
 	struct io_uring_sqe *sqe;
 
-	if (ring->flags & IORING_SETUP_SQE128) {
-		__io_urine_get_sqe(ring, sqe);
-		return sqe;
-	}
+	if (ring->flags & IORING_SETUP_SQE128)
+		__io_urine_return_sqe(ring);
 	if (!(ring->flags & IORING_SETUP_SQE_MIXED))
 		return NULL;
 	head = __io_urine_sq_head(ring);

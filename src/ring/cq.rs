@@ -91,6 +91,30 @@ pub(crate) fn all_visible(ring: &Live) -> bool {
         && ring.features & sys::IORING_FEAT_EXT_ARG != 0
 }
 
+/// Pointers to the `out.len()` CQEs from the head of an [`all_visible`] ring (16-byte
+/// slots), which the caller has checked are ready.
+#[inline(always)]
+pub(crate) fn plain_cqe_ptrs(ring: &Live, out: &mut [*mut io_uring_cqe]) {
+    // Two contiguous runs: from the head's slot to the end of the ring, then from its
+    // start. The slots lie in the ring_entries 16-byte CQEs mapped at `cqes` (Live
+    // invariant: mask < ring_entries), so every pointer stays inside that mapping.
+    let cqes = ring.cq.cqes;
+    let idx = (ring.cq_khead() & ring.cq.ring_mask) as usize;
+    if let [only] = out {
+        // One CQE (a peek after each submit): skip the loops' setup.
+        *only = cqes.wrapping_add(idx);
+        return;
+    }
+    let first = out.len().min((ring.cq.ring_entries as usize).saturating_sub(idx));
+    let (to_end, wrapped) = out.split_at_mut(first);
+    for (i, slot) in to_end.iter_mut().enumerate() {
+        *slot = cqes.wrapping_add(idx + i);
+    }
+    for (i, slot) in wrapped.iter_mut().enumerate() {
+        *slot = cqes.wrapping_add(i);
+    }
+}
+
 /// What a [`Reap`] walk found at its position.
 pub(crate) enum Seen<'r> {
     /// A completion the application sees.

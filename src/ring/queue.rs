@@ -19,13 +19,29 @@ use core::sync::atomic::{fence, Ordering};
 /// say) and checks it, so any value is memory-safe.
 #[inline]
 pub(crate) fn enter(ring: &Live, to_submit: u32, min_complete: u32, flags: u32, arg: *const c_void, sz: usize) -> i32 {
+    if crate::trace::active() {
+        return enter_traced(ring, to_submit, min_complete, flags, arg, sz);
+    }
+    enter_untraced(ring, to_submit, min_complete, flags, arg, sz)
+}
+
+/// [`enter`] for a caller that has already found tracing off.
+#[inline(always)]
+fn enter_untraced(ring: &Live, to_submit: u32, min_complete: u32, flags: u32, arg: *const c_void, sz: usize) -> i32 {
     // SAFETY: io_uring_enter never writes through `arg`; a bad pointer is -EFAULT.
+    unsafe { sys::syscall::io_uring_enter(ring.enter_ring_fd as u32, to_submit, min_complete, flags, arg, sz) }
+}
+
+/// [`enter`] with tracing on, out of line: the untraced path then keeps no register
+/// across the system call (no spills on the submit fast path).
+#[cold]
+#[inline(never)]
+fn enter_traced(ring: &Live, to_submit: u32, min_complete: u32, flags: u32, arg: *const c_void, sz: usize) -> i32 {
+    // SAFETY: as in `enter`.
     let ret =
         unsafe { sys::syscall::io_uring_enter(ring.enter_ring_fd as u32, to_submit, min_complete, flags, arg, sz) };
-    if crate::trace::active() {
-        // Trace what this enter completed before a real-header binary reaps it inline.
-        crate::trace::on_reap(ring);
-    }
+    // Trace what this enter completed before a real-header binary reaps it inline.
+    crate::trace::on_reap(ring);
     ret
 }
 
@@ -56,14 +72,25 @@ pub fn cq_ring_needs_enter(ring: &Live) -> bool {
 }
 
 /// The shared submit path: enters only when submission or completion needs it.
+#[inline(always)]
 fn submit_inner(ring: &mut Live, submitted: u32, wait_nr: u32, getevents: bool) -> i32 {
+    submit_inner_with::<true>(ring, submitted, wait_nr, getevents)
+}
+
+/// [`submit_inner`]; `TRACE = false` when the caller has already found tracing off.
+#[inline(always)]
+fn submit_inner_with<const TRACE: bool>(ring: &mut Live, submitted: u32, wait_nr: u32, getevents: bool) -> i32 {
     let cq_needs_enter = getevents || wait_nr != 0 || cq_ring_needs_enter(ring);
     let mut flags = ring_enter_flags(ring);
     if sq_ring_needs_enter(ring, submitted, &mut flags) || cq_needs_enter {
         if cq_needs_enter {
             flags |= sys::IORING_ENTER_GETEVENTS;
         }
-        enter(ring, submitted, wait_nr, flags, ptr::null(), sys::NSIG_BYTES)
+        if TRACE {
+            enter(ring, submitted, wait_nr, flags, ptr::null(), sys::NSIG_BYTES)
+        } else {
+            enter_untraced(ring, submitted, wait_nr, flags, ptr::null(), sys::NSIG_BYTES)
+        }
     } else {
         submitted as i32
     }
@@ -71,6 +98,18 @@ fn submit_inner(ring: &mut Live, submitted: u32, wait_nr: u32, getevents: bool) 
 
 /// `io_uring_submit_and_wait`.
 pub fn submit_and_wait(ring: &mut Live, wait_nr: u32) -> i32 {
+    // Tracing is checked once, up front, and handled out of line: the fast path then
+    // makes no call but the system call, and saves no registers.
+    if crate::trace::active() {
+        return submit_and_wait_traced(ring, wait_nr);
+    }
+    let n = super::sq::flush_sq_untraced(ring);
+    submit_inner_with::<false>(ring, n, wait_nr, false)
+}
+
+#[cold]
+#[inline(never)]
+fn submit_and_wait_traced(ring: &mut Live, wait_nr: u32) -> i32 {
     let n = flush_sq(ring);
     submit_inner(ring, n, wait_nr, false)
 }
@@ -384,6 +423,21 @@ pub fn get_events(ring: &Live) -> i32 {
 /// `io_uring_peek_batch_cqe`: up to `out.len()` visible CQEs without waiting (flushing
 /// an overflow once if nothing is visible). Returns how many were stored.
 pub fn peek_batch_cqe(ring: &mut Live, out: &mut [*mut io_uring_cqe]) -> u32 {
+    // The common case first, in a few instructions: every ready slot is one visible CQE.
+    if cq::all_visible(ring) {
+        let ready = cq::cq_ready(ring);
+        if ready != 0 {
+            let n = (ready as usize).min(out.len());
+            cq::plain_cqe_ptrs(ring, &mut out[..n]);
+            return n as u32;
+        }
+    }
+    peek_batch_slow(ring, out)
+}
+
+/// [`peek_batch_cqe`] when nothing is ready or CQEs may be hidden.
+#[inline(never)]
+fn peek_batch_slow(ring: &mut Live, out: &mut [*mut io_uring_cqe]) -> u32 {
     let n = cq::peek_batch(ring, out);
     if n == 0 && cq::cq_ready(ring) == 0 && cq_ring_needs_flush(ring) {
         get_events(ring);

@@ -99,8 +99,22 @@ pub fn get_sqe128(ring: &mut Live) -> *mut io_uring_sqe {
 #[inline]
 pub fn flush_sq(ring: &mut Live) -> u32 {
     if crate::trace::active() {
-        crate::trace::on_submit(ring);
+        return flush_sq_traced(ring);
     }
+    flush_sq_untraced(ring)
+}
+
+/// [`flush_sq`] with tracing on, out of line: the untraced path makes no call (so the
+/// submit fast path saves no registers).
+#[cold]
+#[inline(never)]
+fn flush_sq_traced(ring: &mut Live) -> u32 {
+    crate::trace::on_submit(ring);
+    flush_sq_untraced(ring)
+}
+
+#[inline(always)]
+pub(crate) fn flush_sq_untraced(ring: &mut Live) -> u32 {
     let tail = ring.sq.sqe_tail;
     if ring.flags & sys::IORING_SETUP_SQ_REWIND != 0 {
         // The kernel ignores head and tail and takes `to_submit` SQEs from slot 0: hand

@@ -63,6 +63,7 @@ int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
 	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
 	int sv[2], ret, err;
 
 	if (!strncmp(c, "setup-", 6)) {
@@ -149,7 +150,7 @@ int main(int argc, char **argv)
 		ret = recv_select(8, sv);
 		if (ret != 0) /* the PROVIDE_BUFFERS completion comes first */
 			return 1;
-		if (io_uring_wait_cqe(&ring, NULL) && io_uring_cq_ready(&ring) == 0)
+		if (io_uring_cq_ready(&ring) == 0 && io_uring_wait_cqe(&ring, &cqe))
 			return 1;
 		return 0;
 	}
