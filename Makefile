@@ -42,7 +42,7 @@ all: $(LIB)/liburing.so.$(VERSION) $(LIB)/liburing-ffi.so.$(VERSION) $(LIB)/libu
 # The io_urine CLI (a std program; the library stays no_std). `io_urine trace` looks for
 # liburing.so.2 in ../lib next to itself, then in the LIBDIR it was built for.
 $(B)/bin/io_urine: $(SRCS) cli/Cargo.toml $(wildcard cli/src/*.rs)
-	IO_URINE_LIBDIR=$(LIBDIR) $(CARGO) build --release -p io_urine-cli
+	IO_URINE_LIBDIR=$(LIBDIR) $(CARGO) build --release -p io_urine-cli --target-dir target
 	@mkdir -p $(B)/bin
 	cp -f target/release/io_urine $@
 
