@@ -25,6 +25,12 @@ use std::ptr;
 use std::time::{Duration, Instant};
 
 const SQ_REWIND: u32 = 1 << 20;
+
+/// FUZZ_TRACE set: every step, every CQE consumed, and on a failure the raw CQ slots.
+fn trace() -> bool {
+    static T: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *T.get_or_init(|| std::env::var_os("FUZZ_TRACE").is_some())
+}
 const CQSIZE: u32 = sys::IORING_SETUP_CQSIZE;
 const DEFER: u32 = sys::IORING_SETUP_SINGLE_ISSUER | sys::IORING_SETUP_DEFER_TASKRUN;
 
@@ -244,6 +250,13 @@ impl Slot {
         let r = &*self.ring;
         // SAFETY: live ring: the indices are mapped.
         let (sh, st, ch, ct) = unsafe { (*r.sq.khead, *r.sq.ktail, *r.cq.khead, *r.cq.ktail) };
+        if trace() {
+            for i in 0..r.cq.ring_entries as usize {
+                // SAFETY: the mapped CQ slots.
+                let c = unsafe { &*r.cq.cqes.add(i) };
+                eprintln!("  slot {i}: ud {:#x} res {} flags {:#x}", c.user_data, c.res, c.flags);
+            }
+        }
         panic!(
             "{what}\n  ring {:?}: sq {}/{} head {sh} tail {st} sqe_head {} sqe_tail {}; cq {} head {ch} tail {ct}\n  \
              previous input on this ring: {:?}",
@@ -289,6 +302,12 @@ impl Slot {
         // SAFETY: a CQE the library handed out.
         let c = unsafe { &*cqe };
         let (ud, res, flags) = (c.user_data, c.res, c.flags);
+        if trace() {
+            let r = &*self.ring;
+            // SAFETY: live ring.
+            let slot = unsafe { (cqe as usize - r.cq.cqes as usize) / 16 };
+            eprintln!("  consume ud {ud:#x} res {res} flags {flags:#x} slot {slot}");
+        }
         if let Err(e) = self.ledger.consume(ud, res, flags) {
             self.fail(&e);
         }
@@ -448,6 +467,12 @@ impl Slot {
     }
 
     fn step(&mut self, step: &Step) {
+        if trace() {
+            let r = &*self.ring;
+            // SAFETY: live ring.
+            let (ch, ct, of) = unsafe { (*r.cq.khead, *r.cq.ktail, *r.sq.kflags) };
+            eprintln!("step {step:?} cq head {ch} tail {ct} sqflags {of:#x}");
+        }
         let r = self.r();
         let f = fds();
         // SAFETY (the whole match): `r` is this slot's live ring; arguments are ours.
