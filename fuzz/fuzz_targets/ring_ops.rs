@@ -303,9 +303,8 @@ impl Slot {
         let c = unsafe { &*cqe };
         let (ud, res, flags) = (c.user_data, c.res, c.flags);
         if trace() {
-            let r = &*self.ring;
-            // SAFETY: live ring.
-            let slot = unsafe { (cqe as usize - r.cq.cqes as usize) / 16 };
+            // The 16-byte slot index in the CQ.
+            let slot = (cqe as usize - self.ring.cq.cqes as usize) / 16;
             eprintln!("  consume ud {ud:#x} res {res} flags {flags:#x} slot {slot}");
         }
         if let Err(e) = self.ledger.consume(ud, res, flags) {
