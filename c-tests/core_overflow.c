@@ -6,6 +6,10 @@
  * overflow list). 10^6 NOPs in total: every submitted SQE yields exactly one CQE
  * (checked per user_data in a bitmap), nothing is dropped (koverflow stays 0), and the
  * overflow flag clears once everything is reaped.
+ * On an IORING_SETUP_CQE_MIXED (4, 4) ring: 16- and 32-byte NOPs in random bursts with
+ * partial reaping, so 32-byte CQEs overflow at the wrap, behind padding entries; each comes
+ * back once, with IORING_CQE_F_32 exactly when asked, and no padding entry is handed out
+ * (skipped where the kernel itself republishes reaped CQEs there: t_kernel_cqe_mixed_wrap_bug).
  */
 #include "helpers.h"
 #include <liburing.h>
@@ -137,6 +141,122 @@ static void run(unsigned flags, unsigned sq, unsigned cq, unsigned bursts, unsig
 	io_uring_queue_exit(&ring);
 }
 
+#define MIXED_TOTAL 200000u
+
+static unsigned char mixed_seen[MIXED_TOTAL / 8 + 1];
+
+/* ud's bit 0 says whether a 32-byte CQE was asked for. */
+static void mixed_mark(struct io_uring_cqe *cqe)
+{
+	__u64 ud = cqe->user_data;
+
+	CHECK(!(cqe->flags & IORING_CQE_F_SKIP), "padding entry handed out (ud %llu)", (unsigned long long)ud);
+	CHECK(ud < MIXED_TOTAL, "user_data %llu out of range", (unsigned long long)ud);
+	CHECK(cqe->res == 0, "NOP %llu res %d", (unsigned long long)ud, cqe->res);
+	CHECK(!!(cqe->flags & IORING_CQE_F_32) == (int)(ud & 1), "NOP %llu flags %#x",
+	      (unsigned long long)ud, cqe->flags);
+	CHECK(!(mixed_seen[ud / 8] & (1u << (ud % 8))), "CQE for %llu twice", (unsigned long long)ud);
+	mixed_seen[ud / 8] |= 1u << (ud % 8);
+}
+
+static void mixed(void)
+{
+	struct io_uring ring;
+	struct io_uring_params p;
+	struct io_uring_cqe *cqe, *cqes[4];
+	unsigned long long next = 0, inflight = 0, reaped = 0;
+	unsigned rnd = 1, overflowed = 0, head;
+
+	if (t_kernel_refuses_setup(IORING_SETUP_CQE_MIXED | IORING_SETUP_CQSIZE)) {
+		t_skip_case("cqe_mixed", "kernel refuses IORING_SETUP_CQE_MIXED");
+		return;
+	}
+	if (t_kernel_cqe_mixed_wrap_bug()) {
+		t_skip_case("cqe_mixed", "the kernel itself republishes a reaped CQE when a 32-byte CQE "
+			    "overflows at the wrap of a CQE_MIXED ring (raw syscalls)");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQE_MIXED | IORING_SETUP_CQSIZE;
+	p.cq_entries = 4;
+	CHECK(io_uring_queue_init_params(4, &ring, &p) == 0, "init CQE_MIXED");
+	while (next < MIXED_TOTAL || inflight) {
+		unsigned burst, keep;
+
+		rnd = rnd * 1103515245u + 12345u;
+		burst = (rnd >> 16) % 5;
+		for (unsigned i = 0; i < burst && next < MIXED_TOTAL; i++) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+			if (!sqe)
+				break;
+			io_uring_prep_nop(sqe);
+			/* about half of them 32-byte */
+			rnd = rnd * 1103515245u + 12345u;
+			sqe->user_data = (next & ~1ull) | ((rnd >> 20) & 1);
+			sqe->nop_flags = (sqe->user_data & 1) ? IORING_NOP_CQE32 : 0;
+			next += 2;
+		}
+		int s = io_uring_submit(&ring);
+		CHECK(s >= 0, "submit %d", s);
+		inflight += (unsigned)s;
+		if (io_uring_cq_has_overflow(&ring))
+			overflowed++;
+		/* reap some, leaving 0..2 behind so the next 32-byte CQE meets the wrap */
+		rnd = rnd * 1103515245u + 12345u;
+		keep = next < MIXED_TOTAL ? (rnd >> 16) % 3 : 0;
+		while (inflight > keep) {
+			unsigned got = 0;
+
+			switch ((rnd >> 24) % 3) {
+			case 0:
+				if (io_uring_peek_cqe(&ring, &cqe) == 0) {
+					mixed_mark(cqe);
+					io_uring_cqe_seen(&ring, cqe);
+					got = 1;
+				}
+				break;
+			case 1: {
+				/* a mixed ring advances by slots: io_uring_cqe_nr of each CQE */
+				unsigned slots = 0;
+
+				got = io_uring_peek_batch_cqe(&ring, cqes, 4);
+				for (unsigned i = 0; i < got; i++) {
+					mixed_mark(cqes[i]);
+					slots += io_uring_cqe_nr(cqes[i]);
+				}
+				io_uring_cq_advance(&ring, slots);
+				break;
+			}
+			default: {
+				/* as liburing's, the iterator shows padding entries: the caller steps over them */
+				unsigned slots = 0;
+
+				io_uring_for_each_cqe(&ring, head, cqe) {
+					slots += io_uring_cqe_nr(cqe);
+					if (cqe->flags & IORING_CQE_F_SKIP)
+						continue;
+					mixed_mark(cqe);
+					got++;
+				}
+				io_uring_cq_advance(&ring, slots);
+				break;
+			}
+			}
+			if (!got) {
+				CHECK(io_uring_wait_cqe(&ring, &cqe) == 0, "wait_cqe");
+				continue;
+			}
+			inflight -= got;
+			reaped += got;
+		}
+	}
+	CHECK(reaped == MIXED_TOTAL / 2, "reaped %llu of %u", reaped, MIXED_TOTAL / 2);
+	CHECK(overflowed, "the mixed CQ never overflowed");
+	CHECK(*ring.cq.koverflow == 0, "kernel dropped %u CQEs", *ring.cq.koverflow);
+	io_uring_queue_exit(&ring);
+}
+
 int main(void)
 {
 	unsigned long long next = 0;
@@ -150,5 +270,6 @@ int main(void)
 	CHECK(next == TOTAL && reaped == TOTAL, "submitted %llu reaped %llu", next, reaped);
 	for (unsigned i = 0; i < TOTAL; i++)
 		CHECK(seen[i / 8] & (1u << (i % 8)), "no CQE for %u", i);
+	mixed();
 	return T_EXIT_PASS;
 }

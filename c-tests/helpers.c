@@ -361,3 +361,73 @@ void t_udp_pair(int sv[2])
 	CHECK(getsockname(sv[1], (struct sockaddr *)&sa, &sl) == 0, "getsockname");
 	CHECK(connect(sv[0], (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect");
 }
+
+/* Submit one NOP (32-byte CQE when big) on a raw ring with a 4-entry SQ. */
+static void raw_nop(int fd, unsigned char *sq, const struct io_uring_params *p, struct io_uring_sqe *sqes,
+		    __u64 ud, int big)
+{
+	unsigned mask = *(unsigned *)(sq + p->sq_off.ring_mask);
+	unsigned tail = __atomic_load_n((unsigned *)(sq + p->sq_off.tail), __ATOMIC_RELAXED);
+	struct io_uring_sqe *s = &sqes[tail & mask];
+
+	memset(s, 0, sizeof(*s));
+	s->opcode = IORING_OP_NOP;
+	s->user_data = ud;
+	s->nop_flags = big ? IORING_NOP_CQE32 : 0;
+	((unsigned *)(sq + p->sq_off.array))[tail & mask] = tail & mask;
+	__atomic_store_n((unsigned *)(sq + p->sq_off.tail), tail + 1, __ATOMIC_RELEASE);
+	CHECK(syscall(__NR_io_uring_enter, fd, 1, 0, 0, NULL, 0) == 1, "raw enter: %s", strerror(errno));
+}
+
+int t_kernel_cqe_mixed_wrap_bug(void)
+{
+	struct io_uring_params p;
+	struct io_uring_cqe *cqes;
+	struct io_uring_sqe *sqes;
+	unsigned char *sq, *cq;
+	size_t sq_len, cq_len;
+	unsigned head, tail, mask, *khead;
+	int fd, bug = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQE_MIXED | IORING_SETUP_CQSIZE;
+	p.cq_entries = 4;
+	fd = (int)syscall(__NR_io_uring_setup, 4, &p);
+	CHECK(fd >= 0, "raw io_uring_setup(CQE_MIXED): %s", strerror(errno));
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		    IORING_OFF_SQES);
+	CHECK(sq != MAP_FAILED && cq != MAP_FAILED && sqes != MAP_FAILED, "raw ring mmap: %s", strerror(errno));
+	cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	mask = *(unsigned *)(cq + p.cq_off.ring_mask);
+	khead = (unsigned *)(cq + p.cq_off.head);
+
+	/* CQEs 1, 2, 3 at indices 0..2; reap the first (head 1, tail 3) */
+	raw_nop(fd, sq, &p, sqes, 1, 0);
+	raw_nop(fd, sq, &p, sqes, 2, 0);
+	raw_nop(fd, sq, &p, sqes, 3, 0);
+	__atomic_store_n(khead, 1, __ATOMIC_RELEASE);
+	/* a 32-byte CQE: padding at index 3, then no room for two slots: overflow */
+	raw_nop(fd, sq, &p, sqes, 4, 1);
+	/* a 16-byte CQE, and a flush of the overflow list */
+	raw_nop(fd, sq, &p, sqes, 5, 0);
+	syscall(__NR_io_uring_enter, fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
+
+	head = __atomic_load_n(khead, __ATOMIC_RELAXED);
+	tail = __atomic_load_n((unsigned *)(cq + p.cq_off.tail), __ATOMIC_ACQUIRE);
+	while ((int)(tail - head) > 0) {
+		struct io_uring_cqe *c = &cqes[head & mask];
+
+		if (c->user_data == 1)
+			bug = 1; /* reaped before: the slot was passed without being written */
+		head += (c->flags & IORING_CQE_F_32) ? 2 : 1;
+	}
+	munmap(sqes, p.sq_entries * sizeof(*sqes));
+	munmap(cq, cq_len);
+	munmap(sq, sq_len);
+	close(fd);
+	return bug;
+}

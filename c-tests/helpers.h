@@ -102,6 +102,15 @@ struct iovec;
 int t_kernel_run_sqe(unsigned setup_flags, const struct io_uring_sqe *sqe, const struct iovec *bufs,
 		     unsigned nbufs);
 /*
+ * Does the kernel republish a CQE the application already reaped when a 32-byte CQE
+ * overflows one slot before the wrap of an IORING_SETUP_CQE_MIXED ring? 6.18 does: it
+ * writes the padding entry, finds no room for the CQE, and leaves its CQE cache pointing
+ * at the padding slot, so the next 16-byte CQE overwrites the padding and the tail moves
+ * past a slot nobody wrote. Asked with raw syscalls on a private (4, 4) ring; 1 when the
+ * kernel shows the bug, 0 when not. The caller has checked that CQE_MIXED is accepted.
+ */
+int t_kernel_cqe_mixed_wrap_bug(void);
+/*
  * Register a provided-buffer ring (entries, bgid, IOU_PBUF_RING_* flags; memory mapped
  * here unless IOU_PBUF_RING_MMAP) on ring_fd with a raw IORING_REGISTER_PBUF_RING call,
  * unregister it again on success; returns 0 or the errno the kernel gave.

@@ -16,7 +16,7 @@
 
 use io_urine::capi::{buf_ring::*, prep::*, queue::*, register::*, setup::*};
 use io_urine::sys::{self, __kernel_timespec, io_uring, io_uring_buf_ring, io_uring_cqe, io_uring_params, iovec};
-use io_urine_fuzz::{fds, pick_setup, Expect, Ledger, MEMFD_LEN};
+use io_urine_fuzz::{fds, kernel_cqe_mixed_wrap_bug, pick_setup, Expect, Ledger, MEMFD_LEN};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use std::cell::RefCell;
@@ -374,7 +374,9 @@ impl Slot {
                 }
                 SqeOp::NopCqe32 => {
                     io_uring_prep_nop(sqe);
-                    (*sqe).op_flags = sys::IORING_NOP_CQE32;
+                    if self.cqe32_cannot_hit_kernel_bug() {
+                        (*sqe).op_flags = sys::IORING_NOP_CQE32;
+                    }
                 }
                 SqeOp::Nop128 => io_uring_prep_nop128(sqe),
                 SqeOp::ReadNull(n) => {
@@ -463,6 +465,24 @@ impl Slot {
             io_uring_sqe_set_flags(sqe, sqe_flags);
             io_uring_sqe_set_data64(sqe, ud);
         }
+    }
+
+    /// False when a 32-byte CQE might overflow on a CQE_MIXED ring of a kernel that then
+    /// republishes a reaped CQE (`kernel_cqe_mixed_wrap_bug`): the NOP is prepared with
+    /// a 16-byte CQE instead. Room is counted for the worst case: every CQE still owed and
+    /// this one 32 bytes wide behind a padding entry (three slots each).
+    fn cqe32_cannot_hit_kernel_bug(&self) -> bool {
+        let r = &*self.ring;
+        if r.flags & sys::IORING_SETUP_CQE_MIXED == 0 || !kernel_cqe_mixed_wrap_bug() {
+            return true;
+        }
+        // SAFETY: live ring: the indices and flags are mapped.
+        let (head, tail, sq_flags) = unsafe { (*r.cq.khead, *r.cq.ktail, *r.sq.kflags) };
+        if sq_flags & sys::IORING_SQ_CQ_OVERFLOW != 0 {
+            return false;
+        }
+        let Some(owed) = self.ledger.owed() else { return false };
+        tail.wrapping_sub(head) as usize + 3 * (owed + 1) <= r.cq.ring_entries as usize
     }
 
     fn step(&mut self, step: &Step) {
