@@ -133,6 +133,7 @@ pub fn run() -> ExitCode {
             row("", format_args!("lacks: {}", Flags(missing, names::FEATURES).to_string().replace('|', " ")));
         }
         report_setup_flags();
+        report_kernel_bugs();
     } else {
         row("opcodes", "not probed: io_uring_setup failed");
     }
@@ -186,5 +187,23 @@ fn report_setup_flags() {
     row("setup flags", format_args!("accepted: {}", ok.join(" ")));
     if !refused.is_empty() {
         row("", format_args!("refused:  {}", refused.join(" ")));
+    }
+}
+
+/// Kernel bugs a program can run into through a correct use of the API, each asked of the
+/// kernel itself.
+fn report_kernel_bugs() {
+    match diag::kernel_cqe_mixed_wrap_bug() {
+        None => row("kernel bugs", "none known (CQE_MIXED wrap overflow: not applicable, CQE_MIXED refused)"),
+        Some(false) => row("kernel bugs", "none known (checked: CQE_MIXED wrap overflow)"),
+        Some(true) => {
+            row(
+                "kernel bugs",
+                "CQE_MIXED wrap overflow: PRESENT: when a 32-byte CQE overflows one slot before the \
+                 wrap of an IORING_SETUP_CQE_MIXED ring, this kernel publishes an already reaped \
+                 CQE again",
+            );
+            println!("{:<18} fix:   size such a ring's CQ so that it never overflows, or set up CQE32 instead", "");
+        }
     }
 }

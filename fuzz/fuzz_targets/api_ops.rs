@@ -454,7 +454,9 @@ impl Slot {
                 // request still running (a skipping link head in io-wq): cancel until a
                 // cancel finds nothing (0 with CANCEL_ALL; -ENOENT), or its CQE comes when a later input cancels, long
                 // after it was forgotten.
-                if !self.ledger.undone_in_input() || self.sweep.is_some_and(|(_, res)| matches!(res, Some(r) if r == 0 || r == -libc::ENOENT)) {
+                if !self.ledger.undone_in_input()
+                    || self.sweep.is_some_and(|(_, res)| matches!(res, Some(r) if r == 0 || r == -libc::ENOENT))
+                {
                     break;
                 }
                 assert!(

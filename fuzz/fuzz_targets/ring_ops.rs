@@ -41,6 +41,7 @@ const CONFIGS: &[(u32, u32, u32)] = &[
     (4, 4, CQSIZE),
     (2, 2, CQSIZE | sys::IORING_SETUP_CLAMP),
     (4, 4, CQSIZE | sys::IORING_SETUP_CQE_MIXED),
+    (4, NEVER_FULL_CQ, CQSIZE | sys::IORING_SETUP_CQE_MIXED),
     (8, 16, CQSIZE | sys::IORING_SETUP_CQE_MIXED | sys::IORING_SETUP_SQE_MIXED),
     (8, 0, sys::IORING_SETUP_SQE128),
     (8, 0, sys::IORING_SETUP_CQE32),
@@ -59,6 +60,10 @@ const CONFIGS: &[(u32, u32, u32)] = &[
 ];
 
 const MAX_STEPS: usize = 64;
+/// CQ entries one input cannot fill: at most 64 steps, so about a thousand CQEs at worst
+/// (32 multishot polls woken by 32 eventfd writes), each at most two slots and a padding
+/// entry, and every input ends with the CQ reaped empty.
+const NEVER_FULL_CQ: u32 = 4096;
 const BUF_SIZE: usize = 4096;
 const NR_BUFS: usize = 8;
 const NR_PBUFS: usize = 16;
@@ -374,7 +379,7 @@ impl Slot {
                 }
                 SqeOp::NopCqe32 => {
                     io_uring_prep_nop(sqe);
-                    if self.cqe32_cannot_hit_kernel_bug() {
+                    if self.cqe32_allowed() {
                         (*sqe).op_flags = sys::IORING_NOP_CQE32;
                     }
                 }
@@ -467,22 +472,13 @@ impl Slot {
         }
     }
 
-    /// False when a 32-byte CQE might overflow on a CQE_MIXED ring of a kernel that then
-    /// republishes a reaped CQE (`kernel_cqe_mixed_wrap_bug`): the NOP is prepared with
-    /// a 16-byte CQE instead. Room is counted for the worst case: every CQE still owed and
-    /// this one 32 bytes wide behind a padding entry (three slots each).
-    fn cqe32_cannot_hit_kernel_bug(&self) -> bool {
+    /// Whether a NOP may ask for a 32-byte CQE. Not on a CQE_MIXED ring that can overflow,
+    /// on a kernel that then republishes a reaped CQE (`kernel_cqe_mixed_wrap_bug`): the
+    /// NOP gets a 16-byte CQE there, and the ring with `NEVER_FULL_CQ` entries covers
+    /// 32-byte CQEs and their padding at the wrap.
+    fn cqe32_allowed(&self) -> bool {
         let r = &*self.ring;
-        if r.flags & sys::IORING_SETUP_CQE_MIXED == 0 || !kernel_cqe_mixed_wrap_bug() {
-            return true;
-        }
-        // SAFETY: live ring: the indices and flags are mapped.
-        let (head, tail, sq_flags) = unsafe { (*r.cq.khead, *r.cq.ktail, *r.sq.kflags) };
-        if sq_flags & sys::IORING_SQ_CQ_OVERFLOW != 0 {
-            return false;
-        }
-        let Some(owed) = self.ledger.owed() else { return false };
-        tail.wrapping_sub(head) as usize + 3 * (owed + 1) <= r.cq.ring_entries as usize
+        r.flags & sys::IORING_SETUP_CQE_MIXED == 0 || r.cq.ring_entries >= NEVER_FULL_CQ || !kernel_cqe_mixed_wrap_bug()
     }
 
     fn step(&mut self, step: &Step) {
@@ -679,6 +675,14 @@ impl Slot {
                         flags: CQSIZE,
                         ..Default::default()
                     };
+                    // A ring that may post 32-byte CQEs on a kernel with the wrap bug keeps
+                    // a CQ it cannot fill: some may be on their way.
+                    if (*r).flags & sys::IORING_SETUP_CQE_MIXED != 0
+                        && (*r).cq.ring_entries >= NEVER_FULL_CQ
+                        && kernel_cqe_mixed_wrap_bug()
+                    {
+                        p.cq_entries = p.cq_entries.max((*r).cq.ring_entries);
+                    }
                     if io_uring_resize_rings(r, &mut p) == 0 {
                         self.resized = true;
                     }

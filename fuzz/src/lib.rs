@@ -187,22 +187,6 @@ impl Ledger {
         self.entries.iter().any(|(&ud, e)| ud & !MSG_BIT > self.mark && !e.done)
     }
 
-    /// At most how many CQEs are still to come: the requests still owing one, and those of
-    /// this input that may (a skipped success, a message); None when a multishot request
-    /// may post any number.
-    pub fn owed(&self) -> Option<usize> {
-        let mut n = 0;
-        for (&ud, e) in &self.entries {
-            match e.expect {
-                _ if e.done => {}
-                Expect::Multi | Expect::MaybeMulti => return None,
-                Expect::Once => n += 1,
-                Expect::AtMostOnce => n += (ud & !MSG_BIT > self.mark) as usize,
-            }
-        }
-        Some(n)
-    }
-
     /// Requests still owing a completion.
     pub fn pending(&self) -> Vec<(u64, Expect)> {
         let mut v: Vec<_> = self

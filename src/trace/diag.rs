@@ -266,6 +266,69 @@ pub fn try_setup_flag(flag: u32) -> i32 {
     r.min(0)
 }
 
+/// Does this kernel republish an already reaped CQE when a 32-byte CQE overflows one slot
+/// before the wrap of an `IORING_SETUP_CQE_MIXED` ring? 6.18 does (Debian's 7.3.4 does
+/// not): it writes the padding entry, finds no room for the two slots, and leaves its CQE
+/// cache on the padding slot, so the next 16-byte CQE overwrites the padding and the tail
+/// passes a slot nobody wrote. The ring comes from the library's setup; the SQEs, the
+/// `io_uring_enter` calls and the reading of the CQ are raw, so the answer is the kernel's.
+/// `None` when the kernel refuses `CQE_MIXED`.
+pub fn kernel_cqe_mixed_wrap_bug() -> Option<bool> {
+    use core::sync::atomic::{AtomicU32, Ordering};
+    let mut ring = io_uring::zeroed();
+    let mut p = io_uring_params {
+        flags: sys::IORING_SETUP_CQE_MIXED | sys::IORING_SETUP_CQSIZE,
+        cq_entries: 4,
+        ..Default::default()
+    };
+    // SAFETY: fresh ring and params, no caller memory.
+    if unsafe { setup::queue_init_params(4, &mut ring, &mut p, ptr::null_mut(), 0) } < 0 {
+        return None;
+    }
+    let fd = ring.ring_fd as u32;
+    // SAFETY (the block): the ring set up above; its index words are the kernel's shared
+    // u32s (atomics), the SQE and CQE arrays have 4 entries, indices are masked by 3.
+    let bug = unsafe {
+        let (sq_tail, cq_head, cq_tail) = (
+            AtomicU32::from_ptr(ring.sq.ktail),
+            AtomicU32::from_ptr(ring.cq.khead),
+            AtomicU32::from_ptr(ring.cq.ktail),
+        );
+        let nop = |ud: u64, big: bool| {
+            let t = sq_tail.load(Ordering::Relaxed);
+            let sqe = ring.sq.sqes.add((t & 3) as usize);
+            ptr::write_bytes(sqe, 0, 1);
+            (*sqe).opcode = sys::IORING_OP_NOP;
+            (*sqe).user_data = ud;
+            (*sqe).op_flags = if big { sys::IORING_NOP_CQE32 } else { 0 };
+            if !ring.sq.array.is_null() {
+                *ring.sq.array.add((t & 3) as usize) = t & 3;
+            }
+            sq_tail.store(t.wrapping_add(1), Ordering::Release);
+            sys::syscall::io_uring_enter(fd, 1, 0, 0, ptr::null(), 0)
+        };
+        // CQEs 1, 2, 3 at indices 0..2, the first reaped (head 1, tail 3); a 32-byte CQE
+        // (padding at index 3, no room: overflow); a 16-byte CQE; a flush.
+        let submitted = [nop(1, false), nop(2, false), nop(3, false)];
+        cq_head.store(1, Ordering::Release);
+        let more = [nop(4, true), nop(5, false)];
+        sys::syscall::io_uring_enter(fd, 0, 0, sys::IORING_ENTER_GETEVENTS, ptr::null(), 0);
+        let (mut h, t) = (cq_head.load(Ordering::Relaxed), cq_tail.load(Ordering::Acquire));
+        let mut bug = false;
+        if submitted.iter().chain(&more).all(|&n| n == 1) {
+            while (t.wrapping_sub(h) as i32) > 0 {
+                let c = &*ring.cq.cqes.add((h & 3) as usize);
+                // reaped before: a slot the tail passed without the kernel writing it
+                bug |= c.user_data == 1;
+                h = h.wrapping_add(if c.flags & sys::IORING_CQE_F_32 != 0 { 2 } else { 1 });
+            }
+        }
+        setup::queue_exit(&mut ring);
+        bug
+    };
+    Some(bug)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
