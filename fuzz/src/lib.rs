@@ -215,88 +215,10 @@ impl Ledger {
     }
 }
 
-/// Does this kernel republish an already reaped CQE when a 32-byte CQE overflows one
-/// slot before the wrap of an `IORING_SETUP_CQE_MIXED` ring? 6.18 does: it posts the
-/// padding entry, finds no room for the two slots, and leaves its CQE cache on the padding
-/// slot, so the next 16-byte CQE overwrites the padding and the tail passes a slot nobody
-/// wrote (c-tests/helpers.c asks the same for the C tests). Asked once, with raw syscalls
-/// (not through the library under test); false when the kernel refuses CQE_MIXED.
+/// Does this kernel republish a reaped CQE when a 32-byte CQE overflows at the wrap of a
+/// CQE_MIXED ring (6.18 does)? Asked once, of the kernel itself (see
+/// `io_urine::trace::diag::kernel_cqe_mixed_wrap_bug`: raw SQEs, enter and CQ reads).
 pub fn kernel_cqe_mixed_wrap_bug() -> bool {
     static BUG: OnceLock<bool> = OnceLock::new();
-    *BUG.get_or_init(|| {
-        use io_urine::sys::{io_uring_cqe, io_uring_params, io_uring_sqe};
-        use std::ptr;
-        use std::sync::atomic::AtomicU32;
-        let mut p = io_uring_params {
-            flags: io_urine::sys::IORING_SETUP_CQE_MIXED | io_urine::sys::IORING_SETUP_CQSIZE,
-            cq_entries: 4,
-            ..Default::default()
-        };
-        // SAFETY: io_uring_setup with a valid params struct; the fd is owned below.
-        let fd = unsafe { libc::syscall(libc::SYS_io_uring_setup, 4, &mut p) } as i32;
-        if fd < 0 {
-            return false;
-        }
-        // SAFETY: a fresh fd this function owns.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        let ring_len = (p.cq_off.cqes as usize + 4 * size_of::<io_uring_cqe>())
-            .max(p.sq_off.array as usize + 4 * size_of::<u32>());
-        let map = |len: usize, off: i64| {
-            // SAFETY: maps the ring's own regions, shared, at the offsets the kernel defines.
-            let m = unsafe {
-                libc::mmap(
-                    ptr::null_mut(),
-                    len,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                    libc::MAP_SHARED | libc::MAP_POPULATE,
-                    fd.as_raw_fd(),
-                    off,
-                )
-            };
-            assert_ne!(m, libc::MAP_FAILED, "mmap of a raw CQE_MIXED ring");
-            m.cast::<u8>()
-        };
-        let ring = map(ring_len, 0);
-        let sqes = map(4 * size_of::<io_uring_sqe>(), 0x1000_0000).cast::<io_uring_sqe>();
-        // SAFETY (the rest): offsets the kernel gave into the mapping above; the indices
-        // are u32s the kernel shares, accessed atomically.
-        let bug = unsafe {
-            let at = |off: u32| &*ring.add(off as usize).cast::<AtomicU32>();
-            let (sq_tail, cq_head, cq_tail) = (at(p.sq_off.tail), at(p.cq_off.head), at(p.cq_off.tail));
-            let array = ring.add(p.sq_off.array as usize).cast::<u32>();
-            let cqes = ring.add(p.cq_off.cqes as usize).cast::<io_uring_cqe>();
-            let nop = |ud: u64, big: bool| {
-                let t = sq_tail.load(Ordering::Relaxed);
-                let s = sqes.add((t & 3) as usize);
-                ptr::write_bytes(s, 0, 1);
-                (*s).opcode = io_urine::sys::IORING_OP_NOP as u8;
-                (*s).user_data = ud;
-                (*s).op_flags = if big { io_urine::sys::IORING_NOP_CQE32 } else { 0 };
-                *array.add((t & 3) as usize) = t & 3;
-                sq_tail.store(t + 1, Ordering::Release);
-                let n = libc::syscall(libc::SYS_io_uring_enter, fd.as_raw_fd(), 1, 0, 0, 0, 0);
-                assert_eq!(n, 1, "raw io_uring_enter");
-            };
-            // CQEs 1, 2, 3 at indices 0..2; the first reaped (head 1, tail 3); a 32-byte
-            // CQE (padding at index 3, no room: overflow); a 16-byte CQE; a flush.
-            nop(1, false);
-            nop(2, false);
-            nop(3, false);
-            cq_head.store(1, Ordering::Release);
-            nop(4, true);
-            nop(5, false);
-            libc::syscall(libc::SYS_io_uring_enter, fd.as_raw_fd(), 0, 0, io_urine::sys::IORING_ENTER_GETEVENTS, 0, 0);
-            let (mut h, t) = (cq_head.load(Ordering::Relaxed), cq_tail.load(Ordering::Acquire));
-            let mut bug = false;
-            while (t.wrapping_sub(h) as i32) > 0 {
-                let c = &*cqes.add((h & 3) as usize);
-                bug |= c.user_data == 1; // reaped before: a slot passed without being written
-                h += if c.flags & io_urine::sys::IORING_CQE_F_32 != 0 { 2 } else { 1 };
-            }
-            libc::munmap(sqes.cast(), 4 * size_of::<io_uring_sqe>());
-            libc::munmap(ring.cast(), ring_len);
-            bug
-        };
-        bug
-    })
+    *BUG.get_or_init(|| io_urine::trace::diag::kernel_cqe_mixed_wrap_bug().unwrap_or(false))
 }
