@@ -132,3 +132,46 @@ fn reused_slots_do_not_leak_owned_keys() {
     let c = next(&mut ring);
     assert_eq!(&ring.take_owned(&c).unwrap().buf[..], b"late");
 }
+
+#[test]
+fn completions_reaped_through_the_split_completion_queue_give_buffers_back() {
+    let p = std::env::temp_dir().join(format!("io_urine_api_owned_split_{}", std::process::id()));
+    let mut f = OpenOptions::new().read(true).write(true).create(true).truncate(true).open(&p).unwrap();
+    let data: Vec<u8> = (0..4096u32).map(|i| (i % 251) as u8).collect();
+    f.write_all(&data).unwrap();
+    let fd = Fd::from(f.as_raw_fd());
+    let mut ring = IoUring::new(8).unwrap();
+    // Each way the completion half reaps: peek/wait guards, the iterator, copy_cqes.
+    for how in 0..4u64 {
+        for i in 0..3u64 {
+            let op = OwnedOp::Read { fd, offset: i * 1000 };
+            ring.push_owned(op, Vec::with_capacity(500), how * 10 + i).unwrap();
+        }
+        ring.submit().unwrap();
+        let mut got: Vec<Cqe> = Vec::new();
+        {
+            let (_sq, mut cq) = ring.split();
+            while got.len() < 3 {
+                match how {
+                    0 => got.push(cq.wait_cqe().unwrap().cqe()),
+                    1 => got.extend(cq.peek_cqe().map(|g| g.cqe())),
+                    2 => got.extend(cq.completions().map(|c| c.cqe())),
+                    _ => {
+                        let mut out = [Cqe::default(); 3];
+                        let n = cq.copy_cqes(&mut out[..3 - got.len()], 1).unwrap();
+                        got.extend_from_slice(&out[..n]);
+                    }
+                }
+            }
+        }
+        assert_eq!(ring.owned_in_flight(), 0, "way {how}: every completion marked its buffer done");
+        for c in &got {
+            let done = ring.take_owned(c).expect("the buffer comes back after the split");
+            let i = done.tag - how * 10;
+            assert_eq!(done.result, Ok(500));
+            assert_eq!(done.buf, data[i as usize * 1000..][..500], "way {how}, read {i}");
+        }
+    }
+    drop(f);
+    std::fs::remove_file(&p).unwrap();
+}

@@ -404,7 +404,13 @@ impl IoUring {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn split(&mut self) -> (super::SubmissionQueue<'_>, super::CompletionQueue<'_>) {
-        super::split::split(&mut self.ring, &mut self.slot_ts, self.id)
+        super::split::split(
+            &mut self.ring,
+            &mut self.slot_ts,
+            #[cfg(feature = "alloc")]
+            &mut self.owned,
+            self.id,
+        )
     }
 
     /// The ring's file descriptor.

@@ -49,12 +49,15 @@ pub struct SubmissionQueue<'a> {
 /// Rings set up with `DEFER_TASKRUN` must wait for completions on the submitting
 /// thread (the kernel answers `EEXIST` otherwise).
 ///
-/// Completions of owned-buffer operations reaped here do not return their buffers
-/// (they stay with the ring until it is dropped, and are then leaked); reap those
-/// through the unsplit ring.
+/// Completions of owned-buffer operations reaped here mark their buffers done, as on
+/// the unsplit ring: [`IoUring::take_owned`](crate::IoUring::take_owned) hands them back
+/// once the split ends (the submission half cannot queue owned operations, so this half
+/// is the only one touching the ring's buffer table while the split lasts).
 pub struct CompletionQueue<'a> {
     ring: Live,
     id: u64,
+    #[cfg(feature = "alloc")]
+    owned: &'a mut super::owned::Slab,
     _ring: PhantomData<&'a mut Live>,
 }
 
@@ -65,7 +68,12 @@ unsafe impl Send for SubmissionQueue<'_> {}
 // SAFETY: as above, for the CQ side.
 unsafe impl Send for CompletionQueue<'_> {}
 
-pub(crate) fn split<'a>(ring: &'a mut Live, ts: &'a mut SlotTs, id: u64) -> (SubmissionQueue<'a>, CompletionQueue<'a>) {
+pub(crate) fn split<'a>(
+    ring: &'a mut Live,
+    ts: &'a mut SlotTs,
+    #[cfg(feature = "alloc")] owned: &'a mut super::owned::Slab,
+    id: u64,
+) -> (SubmissionQueue<'a>, CompletionQueue<'a>) {
     // SAFETY: the halves keep to their side (module comment); the copy is never torn
     // down, and it only lives while `ring` is borrowed.
     let mut copy = unsafe { ring.alias() };
@@ -76,7 +84,14 @@ pub(crate) fn split<'a>(ring: &'a mut Live, ts: &'a mut SlotTs, id: u64) -> (Sub
         *enter_fd = *fd;
         *copy.int_flags_mut() &= !(crate::sys::INT_FLAG_REG_RING | crate::sys::INT_FLAG_REG_REG_RING);
     }
-    (SubmissionQueue { ring, ts }, CompletionQueue { ring: copy, id, _ring: PhantomData })
+    let cq = CompletionQueue {
+        ring: copy,
+        id,
+        #[cfg(feature = "alloc")]
+        owned,
+        _ring: PhantomData,
+    };
+    (SubmissionQueue { ring, ts }, cq)
 }
 
 impl SubmissionQueue<'_> {
@@ -135,7 +150,7 @@ impl CompletionQueue<'_> {
             &mut self.ring,
             self.id,
             #[cfg(feature = "alloc")]
-            None,
+            Some(&mut *self.owned),
             how,
         )
     }
@@ -162,7 +177,14 @@ impl CompletionQueue<'_> {
     /// with one head store.
     #[inline]
     pub fn copy_cqes(&mut self, out: &mut [Cqe], wait_nr: u32) -> Result<usize, EnterError> {
-        queue::copy_cqes(&mut self.ring, out, wait_nr)
+        let n = queue::copy_cqes(&mut self.ring, out, wait_nr)?;
+        #[cfg(feature = "alloc")]
+        if self.owned.in_flight() != 0 {
+            for c in out.iter().take(n) {
+                self.owned.completed(&c.0);
+            }
+        }
+        Ok(n)
     }
 
     /// Iterates over and consumes the ready completions.
@@ -172,7 +194,7 @@ impl CompletionQueue<'_> {
             &mut self.ring,
             self.id,
             #[cfg(feature = "alloc")]
-            None,
+            Some(&mut *self.owned),
         )
     }
 
