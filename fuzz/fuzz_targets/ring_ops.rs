@@ -60,6 +60,9 @@ const CONFIGS: &[(u32, u32, u32)] = &[
 ];
 
 const MAX_STEPS: usize = 64;
+/// Enters that run every deferred task work item one input can leave (20 each: more than
+/// MAX_STEPS requests, with a message each at most).
+const DRAIN_ENTERS: usize = 12;
 /// CQ entries one input cannot fill: at most 64 steps, so about a thousand CQEs at worst
 /// (32 multishot polls woken by 32 eventfd writes), each at most two slots and a padding
 /// entry, and every input ends with the CQ reaped empty.
@@ -768,7 +771,19 @@ impl Slot {
                 self.reap_all();
                 let pending = self.ledger.pending();
                 if pending.is_empty() && io_uring_sq_ready(r) == 0 {
-                    if swept || !self.ledger.undone_in_input() {
+                    if !self.ledger.undone_in_input() {
+                        break;
+                    }
+                    if swept {
+                        // Nothing runs or waits now, but on a DEFER_TASKRUN ring
+                        // completions may still sit in task work, of which an enter runs
+                        // 20 items (6.13+): run it all, or they land inputs later.
+                        if (*r).flags & sys::IORING_SETUP_DEFER_TASKRUN != 0 {
+                            for _ in 0..DRAIN_ENTERS {
+                                io_uring_submit_and_get_events(r);
+                                self.reap_all();
+                            }
+                        }
                         break;
                     }
                     // What need not complete may still be armed, or be armed later behind
