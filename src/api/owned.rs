@@ -168,6 +168,15 @@ impl Slab {
         }
     }
 
+    /// Marks the buffers of completions `copy_cqes` consumed as done.
+    pub(crate) fn completed_copies(&mut self, cqes: &[super::Cqe]) {
+        if self.in_flight != 0 {
+            for c in cqes {
+                self.completed(&c.0);
+            }
+        }
+    }
+
     fn insert(&mut self, slot: Slot) -> Option<u32> {
         let idx = self.free;
         if let Some(s) = self.slots.get_mut(idx as usize) {

@@ -179,11 +179,7 @@ impl CompletionQueue<'_> {
     pub fn copy_cqes(&mut self, out: &mut [Cqe], wait_nr: u32) -> Result<usize, EnterError> {
         let n = queue::copy_cqes(&mut self.ring, out, wait_nr)?;
         #[cfg(feature = "alloc")]
-        if self.owned.in_flight() != 0 {
-            for c in out.iter().take(n) {
-                self.owned.completed(&c.0);
-            }
-        }
+        self.owned.completed_copies(&out[..n]);
         Ok(n)
     }
 
