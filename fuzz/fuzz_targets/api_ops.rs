@@ -40,9 +40,6 @@ const CONFIGS: &[(u32, u32, u32)] = {
 };
 
 const MAX_STEPS: usize = 64;
-/// Enters that run every deferred task work item one input can leave (20 each: more than
-/// MAX_STEPS requests, three per step at most).
-const DRAIN_ENTERS: usize = 12;
 
 #[derive(Arbitrary, Debug, Clone)]
 enum Step {
@@ -454,6 +451,7 @@ impl Slot {
     fn finish(&mut self) {
         let start = Instant::now();
         let mut cancelled: Option<Instant> = None;
+        let mut barrier = false;
         self.sweep = None;
         loop {
             let _ = self.ring.submit_and_get_events();
@@ -464,21 +462,19 @@ impl Slot {
                 // request still running (a skipping link head in io-wq): cancel until a
                 // cancel finds nothing (0 with CANCEL_ALL; -ENOENT), or its CQE comes when
                 // a later input cancels, long after it was forgotten.
-                if !self.ledger.undone_in_input() {
+                if !self.ledger.undone_in_input() || barrier {
                     break;
                 }
                 if self.sweep.is_some_and(|(_, res)| matches!(res, Some(r) if r == 0 || r == -libc::ENOENT)) {
-                    // Nothing runs or waits now, but on a DEFER_TASKRUN ring completions
-                    // may still sit in task work, of which an enter runs 20 items (6.13+):
-                    // run it all, or they land inputs later (regressions/api_ops/late-
-                    // defer-taskrun).
-                    if self.ring.setup_flags() & io_urine::sys::IORING_SETUP_DEFER_TASKRUN != 0 {
-                        for _ in 0..DRAIN_ENTERS {
-                            let _ = self.ring.submit_and_get_events();
-                            self.reap_all();
-                        }
-                    }
-                    break;
+                    // Nothing is armed or in io-wq now, but a link chain may be between
+                    // two hops (in task work, or on its way back to io-wq), where no
+                    // cancel finds it. A NOP with IO_DRAIN starts only when every earlier
+                    // request is gone: once its CQE is reaped, all of this input's have
+                    // been posted (regressions/api_ops/late-*).
+                    self.chain_skips = false;
+                    self.push(ops::Nop::new().drain(), 0, Expect::Once);
+                    barrier = true;
+                    continue;
                 }
                 assert!(
                     start.elapsed() < Duration::from_secs(5),
