@@ -56,6 +56,14 @@ pub fn pick_setup(b: u8, n: usize, sqpoll: usize) -> usize {
     i + (i >= sqpoll) as usize
 }
 
+/// FUZZ_KEEP set (a diagnostic run): the ledger forgets nothing, and a CQE for a request
+/// older than `HORIZON` is printed with what the ledger knew of it (a late completion of a
+/// request still owed, or a second CQE for one already done).
+fn keep_all() -> bool {
+    static K: OnceLock<bool> = OnceLock::new();
+    *K.get_or_init(|| std::env::var_os("FUZZ_KEEP").is_some())
+}
+
 /// How many `user_data` values back the ledger remembers.
 const HORIZON: u64 = 4096;
 
@@ -167,6 +175,12 @@ impl Ledger {
             // A message an earlier ring on the same fd number sent itself.
             return Ok(());
         };
+        if keep_all() && user_data & !MSG_BIT <= self.next.saturating_sub(HORIZON) {
+            eprintln!(
+                "FUZZ_KEEP: CQE {user_data:#x} res {res} flags {flags:#x} {} ids after it was issued: {e:?}",
+                self.next - (user_data & !MSG_BIT)
+            );
+        }
         e.seen += 1;
         e.done = match e.expect {
             Expect::Once | Expect::AtMostOnce => true,
@@ -204,6 +218,9 @@ impl Ledger {
     /// success, a buffer's release tag, a message) may do so after the next input began,
     /// and a stale CQE read again is reported as a second completion.
     pub fn retire(&mut self) {
+        if keep_all() {
+            return;
+        }
         let horizon = self.next.saturating_sub(HORIZON);
         self.entries.retain(|&ud, _| ud & !MSG_BIT > horizon);
     }
